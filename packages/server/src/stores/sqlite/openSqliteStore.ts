@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IdGenerator } from '../../domain/snowflake';
+import type { Store } from '../ports';
+import { migrateToLatest } from '../sql/migrate';
+import type { Database as Schema } from '../sql/schema';
+import { createSqlStore } from '../sql/SqlStore';
+
+export interface SqliteStoreOptions {
+  /** A file path; the directory is created if needed. */
+  file: string;
+  ids: IdGenerator;
+}
+
+/**
+ * Opens the embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a committed
+ * transaction survives a crash or power loss, which is what an acknowledgement promises.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  const sqlite = new Database(options.file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // Snowflakes are 64-bit: read every integer as bigint and convert at the row mappers.
+  sqlite.defaultSafeIntegers(true);
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db);
+  return createSqlStore(db, { dialect: 'sqlite', ids: options.ids }, async () => {
+    await db.destroy();
+  });
+}
