@@ -1,0 +1,2 @@
+export { RestClient, ApiRequestError, type RestClientOptions, type HttpMethod, type Query } from './RestClient';
+export { ConcordApi } from './ConcordApi';

@@ -1,0 +1,5 @@
+// PLACEHOLDER: replaced by the real routes.
+import type { Services } from '../../services';
+import type { HttpServer } from '../server';
+
+export function registerChannelRoutes(_api: HttpServer, _services: Services): void {}

@@ -1,0 +1,96 @@
+import { ErrorCode, Permission } from '@concord/protocol';
+import { DomainError } from '../domain/errors';
+import {
+  PRIVATE_CHANNEL_PERMISSIONS,
+  computeBasePermissions,
+  computeChannelPermissions,
+  highestRolePosition,
+} from '../domain/permissions';
+import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord } from '../stores/records';
+import type { Store } from '../stores/ports';
+
+/** What a member may do in a guild, resolved once per request. */
+export interface GuildContext {
+  guild: GuildRecord;
+  member: MemberRecord;
+  roles: Map<string, RoleRecord>;
+  /** Guild-level permissions (before channel overwrites). */
+  permissions: bigint;
+  /** The member's highest role position (owner: MAX_SAFE_INTEGER), for hierarchy checks. */
+  rank: number;
+}
+
+/** A channel the user may view, with what they may do in it. */
+export interface ChannelContext {
+  channel: ChannelRecord;
+  /** Present for guild channels. */
+  guild: GuildContext | undefined;
+  permissions: bigint;
+}
+
+/**
+ * The one place that answers "may this user see / do this": every route goes through it.
+ * Anything the user may not see resolves to the same "Unknown …" error as something that does not
+ * exist, so ids cannot be probed.
+ */
+export class AccessService {
+  constructor(private readonly store: Store) {}
+
+  async guildContext(userId: string, guildId: string): Promise<GuildContext> {
+    const [guild, member] = await Promise.all([
+      this.store.guilds.get(guildId),
+      this.store.guilds.getMember(guildId, userId),
+    ]);
+    if (guild === undefined || member === undefined) throw new DomainError(ErrorCode.UnknownGuild);
+    const roles = new Map((await this.store.guilds.listRoles(guildId)).map((r) => [r.id, r]));
+    return {
+      guild,
+      member,
+      roles,
+      permissions: computeBasePermissions(guild, member, roles),
+      rank: highestRolePosition(guild, member, roles),
+    };
+  }
+
+  async channelContext(userId: string, channelId: string): Promise<ChannelContext> {
+    const channel = await this.store.channels.get(channelId);
+    if (channel === undefined) throw new DomainError(ErrorCode.UnknownChannel);
+    if (channel.guildId === null) {
+      if (!channel.recipientIds.includes(userId)) throw new DomainError(ErrorCode.UnknownChannel);
+      return { channel, guild: undefined, permissions: PRIVATE_CHANNEL_PERMISSIONS };
+    }
+    let guild: GuildContext;
+    try {
+      guild = await this.guildContext(userId, channel.guildId);
+    } catch (error) {
+      if (error instanceof DomainError) throw new DomainError(ErrorCode.UnknownChannel);
+      throw error;
+    }
+    const permissions = computeChannelPermissions(guild.permissions, guild.guild.id, guild.member, channel);
+    if ((permissions & Permission.VIEW_CHANNEL) === 0n) throw new DomainError(ErrorCode.UnknownChannel);
+    return { channel, guild, permissions };
+  }
+
+  /** Permissions of any member (not necessarily the caller) in a channel; 0n when not a member. */
+  async memberChannelPermissions(userId: string, channel: ChannelRecord): Promise<bigint> {
+    if (channel.guildId === null) return channel.recipientIds.includes(userId) ? PRIVATE_CHANNEL_PERMISSIONS : 0n;
+    try {
+      const guild = await this.guildContext(userId, channel.guildId);
+      return computeChannelPermissions(guild.permissions, guild.guild.id, guild.member, channel);
+    } catch (error) {
+      if (error instanceof DomainError) return 0n;
+      throw error;
+    }
+  }
+}
+
+/** Throws 50013 unless every bit of `required` is in `permissions`. */
+export function requirePermission(permissions: bigint, required: bigint): void {
+  if ((permissions & required) !== required) throw new DomainError(ErrorCode.MissingPermissions);
+}
+
+/** Throws 50013 unless the actor outranks `targetRank` (role hierarchy), owners excepted. */
+export function requireOutranks(actor: GuildContext, targetRank: number): void {
+  if (actor.guild.ownerId === actor.member.userId) return;
+  if (actor.rank <= targetRank) throw new DomainError(ErrorCode.MissingPermissions);
+}
