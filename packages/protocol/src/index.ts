@@ -10,3 +10,6 @@ export * from './schemas/channels';
 export * from './schemas/messages';
 export * from './schemas/invites';
 export * from './schemas/applications';
+export * from './schemas/channelsExtra';
+export * from './schemas/guildsExtra';
+export * from './schemas/messagesExtra';

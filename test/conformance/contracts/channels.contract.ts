@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelRecord, OverwriteRecord } from '../../../packages/server/src/stores/records';
 import type { StoreFactory } from '../storeContract';
 import { aChannel, ids } from '../fixtures';
-import { aMessage } from './messages.contract';
+import { aMessage } from './messageFixtures';
 
 const byId = (a: { id: string }, b: { id: string }): number => (BigInt(a.id) < BigInt(b.id) ? -1 : 1);
 

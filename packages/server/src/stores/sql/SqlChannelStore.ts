@@ -20,9 +20,6 @@ const CHANNEL_DATA_TABLES = [
   'invites',
 ] as const;
 
-/** Gives up on an optimistic overwrite update after this many lost races (it never should). */
-const MAX_OVERWRITE_ATTEMPTS = 16;
-
 const RECIPIENT_CHUNK = 500;
 
 /** The one key of the DM between two users, the same whichever of them opens it. */
@@ -68,7 +65,12 @@ export class SqlChannelStore implements ChannelStore {
     if (patch.ownerId !== undefined) values.owner_id = patch.ownerId;
     if (patch.overwrites !== undefined) values.overwrites = overwritesToJson(patch.overwrites);
     if (Object.keys(values).length === 0) return this.get(id);
-    const row = await this.db.updateTable('channels').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+    const row = await this.db
+      .updateTable('channels')
+      .set(values)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (row === undefined) return undefined;
     const [channel] = await this.withRecipients(this.db, [row]);
     return channel;
@@ -108,7 +110,12 @@ export class SqlChannelStore implements ChannelStore {
         if (update.position !== undefined) values.position = update.position;
         if (update.parentId !== undefined) values.parent_id = update.parentId;
         if (Object.keys(values).length === 0) continue;
-        await trx.updateTable('channels').set(values).where('id', '=', update.id).where('guild_id', '=', guildId).execute();
+        await trx
+          .updateTable('channels')
+          .set(values)
+          .where('id', '=', update.id)
+          .where('guild_id', '=', guildId)
+          .execute();
       }
     });
   }
@@ -163,19 +170,10 @@ export class SqlChannelStore implements ChannelStore {
     return this.withRecipients(this.db, rows);
   }
 
-  /**
-   * The no-op update row-locks the channel on PostgreSQL until commit, so concurrent adds cannot
-   * both see room for one more recipient; on SQLite the transaction alone serializes them.
-   */
+  /** Under the channel's row lock, so concurrent adds cannot both see room for one more. */
   async addRecipient(channelId: string, userId: string, maxRecipients: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const locked = await trx
-        .updateTable('channels')
-        .set((eb) => ({ type: eb.ref('type') }))
-        .where('id', '=', channelId)
-        .returning('id')
-        .executeTakeFirst();
-      if (locked === undefined) return false;
+      if (!(await this.lockChannel(trx, channelId))) return false;
       const { n } = await trx
         .selectFrom('channel_recipients')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -223,34 +221,42 @@ export class SqlChannelStore implements ChannelStore {
     return channel;
   }
 
-  /**
-   * Compare-and-swap on the stored JSON instead of a lock: portable, and a lost race (another
-   * writer changed the list in between) just re-reads and reapplies the change.
-   */
+  /** Read-modify-write of the JSON list under the channel's row lock (see `lockChannel`). */
   private async modifyOverwrites(
     channelId: string,
     change: (list: OverwriteRecord[]) => OverwriteRecord[],
   ): Promise<ChannelRecord | undefined> {
-    for (let attempt = 0; attempt < MAX_OVERWRITE_ATTEMPTS; attempt++) {
-      const current = await this.db
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockChannel(trx, channelId))) return undefined;
+      const current = await trx
         .selectFrom('channels')
         .select('overwrites')
         .where('id', '=', channelId)
-        .executeTakeFirst();
-      if (current === undefined) return undefined;
-      const row = await this.db
+        .executeTakeFirstOrThrow();
+      const row = await trx
         .updateTable('channels')
         .set({ overwrites: overwritesToJson(change(overwritesFromJson(current.overwrites))) })
         .where('id', '=', channelId)
-        .where('overwrites', '=', current.overwrites)
         .returningAll()
-        .executeTakeFirst();
-      if (row !== undefined) {
-        const [channel] = await this.withRecipients(this.db, [row]);
-        return channel;
-      }
-    }
-    throw new Error(`channel ${channelId}: overwrites kept changing under a concurrent writer`);
+        .executeTakeFirstOrThrow();
+      const [channel] = await this.withRecipients(trx, [row]);
+      return channel;
+    });
+  }
+
+  /**
+   * A no-op update: on PostgreSQL it row-locks the channel until commit, so read-modify-write
+   * sequences on one channel (other than appends) queue instead of losing updates; on SQLite the
+   * transaction alone serializes them. False when the channel does not exist.
+   */
+  private async lockChannel(trx: Transaction<Database>, channelId: string): Promise<boolean> {
+    const locked = await trx
+      .updateTable('channels')
+      .set((eb) => ({ type: eb.ref('type') }))
+      .where('id', '=', channelId)
+      .returning('id')
+      .executeTakeFirst();
+    return locked !== undefined;
   }
 
   /** Loads recipients only for private channels (guild channels have none), in one query. */

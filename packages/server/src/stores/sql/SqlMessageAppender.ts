@@ -1,31 +1,42 @@
 import { ErrorCode } from '@concord/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import { DomainError } from '../../domain/errors';
 import type { IdGenerator } from '../../domain/snowflake';
 import { GroupCommitter } from '../GroupCommitter';
 import type { AppendResult, NewMessage } from '../ports';
+import type { MessageRecord } from '../records';
 import { toInt, toNullableId } from './columns';
 import { appendedRecord, mentionRows, messageFromRow, messageToRow } from './messageRows';
 import type { Database } from './schema';
+import type { MessageMentionsTable, MessagesTable } from './schema/messages';
 
 /** What one submitter of a batch gets: its own result or its own error, never a neighbour's. */
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
-/** A batch attempt either commits or names the first item whose statements failed (and rolled back). */
-type Attempt = { committed: true; outcomes: Outcome[] } | { committed: false; failedAt: number; error: unknown };
+/** Rows per multi-row INSERT: well under both engines' bound-parameter limits (18 columns each). */
+const INSERT_CHUNK = 500;
+/** Nonce keys per lookup statement. */
+const NONCE_CHUNK = 200;
+
+const nonceKey = (m: { channelId: string; authorId: string; nonce: string | null }): string =>
+  `${m.channelId}/${m.authorId}/${m.nonce ?? ''}`;
 
 /**
- * The message write path. Concurrent appends share one transaction (one fsync on SQLite, one
- * commit round trip on PostgreSQL) through a GroupCommitter; nobody is resolved before the commit.
+ * The message write path. Concurrent appends share one transaction (one fsync on SQLite, one commit
+ * on PostgreSQL) through a GroupCommitter, and nobody is resolved before that commit. Inside it the
+ * work is per batch, not per message, so the statement count stays small however many are queued:
+ * one nonce lookup for the batch, then per channel one `last_seq = last_seq + k ... RETURNING`
+ * (which on PostgreSQL row-locks the channel until commit, keeping writers on other nodes gap-free)
+ * and one head update, plus multi-row inserts of messages and mention rows.
  *
  * Failure isolation, the choice made here:
- * - A missing channel is an expected per-item outcome: that item rejects, the batch carries on.
- * - An unexpected error in one item's statements (on PostgreSQL it aborts the whole transaction,
- *   e.g. a nonce unique violation raced by another node) rolls the batch back; the batch is then
- *   retried without that item, and the item is retried once on its own afterwards, where a nonce
- *   race resolves to the original message. Ids minted in a rolled-back attempt are simply unused.
- * - An error outside any item (BEGIN or COMMIT failing, the connection lost) rejects every item
- *   still pending: the outcome is unknown to us, and the callers' nonce retries settle it.
+ * - A missing channel is an expected outcome: its items reject and the rest of the batch commits.
+ * - Any statement failing (on PostgreSQL that aborts the transaction; e.g. a nonce raced in by
+ *   another node hits the unique index) rolls the batch back, and each of its items is then retried
+ *   alone in its own transaction, where a raced nonce now resolves to the original message and a
+ *   truly bad item fails by itself. Ids minted in a rolled-back attempt are simply never used.
+ * - A failing COMMIT is not retried: whether it landed is unknown, and a blind retry of an item
+ *   without a nonce could write it twice. Those items reject; callers' nonce retries settle them.
  */
 export class SqlMessageAppender {
   private readonly committer: GroupCommitter<NewMessage, Outcome>;
@@ -49,87 +60,156 @@ export class SqlMessageAppender {
   }
 
   private async commitBatch(items: NewMessage[]): Promise<Outcome[]> {
-    const outcomes = new Array<Outcome | undefined>(items.length);
-    let pending = items.map((item, index) => ({ item, index }));
-    const suspects: typeof pending = [];
-    try {
-      while (pending.length > 0) {
-        const attempt = await this.attempt(pending.map((p) => p.item));
-        if (attempt.committed) {
-          attempt.outcomes.forEach((outcome, i) => (outcomes[pending[i]!.index] = outcome));
-          break;
-        }
-        suspects.push(pending[attempt.failedAt]!);
-        pending = pending.filter((_, i) => i !== attempt.failedAt);
-      }
-      for (const suspect of suspects) {
-        const attempt = await this.attempt([suspect.item]);
-        outcomes[suspect.index] = attempt.committed ? attempt.outcomes[0]! : { ok: false, error: attempt.error };
-      }
-    } catch (error) {
-      for (let i = 0; i < outcomes.length; i++) outcomes[i] ??= { ok: false, error };
+    const first = await this.attempt(items);
+    if (first.kind !== 'body_failed') return first.outcomes;
+    if (items.length === 1) return [{ ok: false, error: first.error }];
+    const outcomes: Outcome[] = [];
+    for (const item of items) {
+      const alone = await this.attempt([item]);
+      outcomes.push(alone.kind === 'body_failed' ? { ok: false, error: alone.error } : alone.outcomes[0]!);
     }
-    return outcomes.map((o) => o ?? { ok: false, error: new Error('append was not attempted') });
+    return outcomes;
   }
 
-  private async attempt(items: NewMessage[]): Promise<Attempt> {
-    let failedAt = -1;
+  private async attempt(
+    items: NewMessage[],
+  ): Promise<{ kind: 'settled'; outcomes: Outcome[] } | { kind: 'body_failed'; error: unknown }> {
+    let bodyDone = false;
     try {
       const outcomes = await this.db.transaction().execute(async (trx) => {
-        // Channel heads advanced in this transaction: the floor for the next id, written once at the end.
-        const heads = new Map<string, string>();
-        const results: Outcome[] = [];
-        for (let i = 0; i < items.length; i++) {
-          try {
-            results.push(await this.appendOne(trx, items[i]!, heads));
-          } catch (error) {
-            failedAt = i;
-            throw error;
-          }
-        }
-        for (const [channelId, lastMessageId] of heads) {
-          await trx.updateTable('channels').set({ last_message_id: lastMessageId }).where('id', '=', channelId).execute();
-        }
-        return results;
+        const result = await this.writeBatch(trx, items);
+        bodyDone = true;
+        return result;
       });
-      return { committed: true, outcomes };
+      return { kind: 'settled', outcomes };
     } catch (error) {
-      if (failedAt >= 0) return { committed: false, failedAt, error };
-      throw error;
+      if (!bodyDone) return { kind: 'body_failed', error };
+      return { kind: 'settled', outcomes: items.map(() => ({ ok: false, error })) };
     }
   }
 
-  private async appendOne(trx: Transaction<Database>, message: NewMessage, heads: Map<string, string>): Promise<Outcome> {
-    if (message.nonce !== null) {
-      // Sees rows committed earlier and rows written earlier in this same batch.
-      const existing = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('channel_id', '=', message.channelId)
-        .where('author_id', '=', message.authorId)
-        .where('nonce', '=', message.nonce)
+  private async writeBatch(trx: Transaction<Database>, items: NewMessage[]): Promise<Outcome[]> {
+    const outcomes = new Array<Outcome | undefined>(items.length);
+    const stored = await this.findByNonce(trx, items);
+
+    // Items that will write, grouped by channel in submission order; duplicates of an earlier item
+    // in this batch wait for that item's outcome.
+    const fresh = new Map<string, number[]>();
+    const firstOfNonce = new Map<string, number>();
+    const duplicates: Array<{ index: number; of: number }> = [];
+    items.forEach((item, index) => {
+      if (item.nonce !== null) {
+        const key = nonceKey(item);
+        const existing = stored.get(key);
+        if (existing !== undefined) {
+          outcomes[index] = { ok: true, result: { message: existing, created: false } };
+          return;
+        }
+        const of = firstOfNonce.get(key);
+        if (of !== undefined) {
+          duplicates.push({ index, of });
+          return;
+        }
+        firstOfNonce.set(key, index);
+      }
+      const list = fresh.get(item.channelId) ?? [];
+      list.push(index);
+      fresh.set(item.channelId, list);
+    });
+
+    const messageRows: Insertable<MessagesTable>[] = [];
+    const mentions: Insertable<MessageMentionsTable>[] = [];
+    const heads: Array<{ channelId: string; lastMessageId: string }> = [];
+    for (const [channelId, indexes] of fresh) {
+      const head = await trx
+        .updateTable('channels')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length) }))
+        .where('id', '=', channelId)
+        .returning(['last_seq', 'last_message_id', 'guild_id'])
         .executeTakeFirst();
-      if (existing !== undefined) return { ok: true, result: { message: messageFromRow(existing), created: false } };
+      if (head === undefined) {
+        for (const index of indexes) outcomes[index] = { ok: false, error: new DomainError(ErrorCode.UnknownChannel) };
+        continue;
+      }
+      const guildId = toNullableId(head.guild_id);
+      let seq = toInt(head.last_seq) - indexes.length;
+      let floor = toNullableId(head.last_message_id);
+      for (const index of indexes) {
+        seq += 1;
+        floor = this.ids.nextAfter(floor);
+        const record = appendedRecord(items[index]!, seq, floor);
+        messageRows.push(messageToRow(record));
+        mentions.push(...mentionRows(record, guildId));
+        outcomes[index] = { ok: true, result: { message: record, created: true } };
+      }
+      heads.push({ channelId, lastMessageId: floor! });
     }
 
-    // One statement reads and bumps the head; on PostgreSQL it also row-locks the channel until
-    // commit, so writers on other nodes queue here instead of taking the same seq.
-    const head = await trx
-      .updateTable('channels')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
-      .where('id', '=', message.channelId)
-      .returning(['last_seq', 'last_message_id', 'guild_id'])
-      .executeTakeFirst();
-    if (head === undefined) return { ok: false, error: new DomainError(ErrorCode.UnknownChannel) };
+    await insertChunked(trx, 'messages', messageRows);
+    await insertChunked(trx, 'message_mentions', mentions);
+    for (const { channelId, lastMessageId } of heads) {
+      await trx.updateTable('channels').set({ last_message_id: lastMessageId }).where('id', '=', channelId).execute();
+    }
 
-    const floor = heads.get(message.channelId) ?? toNullableId(head.last_message_id);
-    const id = this.ids.nextAfter(floor);
-    heads.set(message.channelId, id);
+    for (const { index, of } of duplicates) {
+      const original = outcomes[of]!;
+      outcomes[index] = original.ok
+        ? { ok: true, result: { message: original.result.message, created: false } }
+        : original;
+    }
+    return outcomes.map((o) => o ?? { ok: false, error: new Error('append produced no outcome') });
+  }
 
-    const record = appendedRecord(message, toInt(head.last_seq), id);
-    await trx.insertInto('messages').values(messageToRow(record)).execute();
-    const mentions = mentionRows(record, toNullableId(head.guild_id));
-    if (mentions.length > 0) await trx.insertInto('message_mentions').values(mentions).execute();
-    return { ok: true, result: { message: record, created: true } };
+  /**
+   * Existing messages for the batch's nonces, in one statement of point lookups on the unique
+   * (channel_id, author_id, nonce) index: never a scan, even though it names several channels.
+   */
+  private async findByNonce(trx: Transaction<Database>, items: NewMessage[]): Promise<Map<string, MessageRecord>> {
+    const keyed = new Map<string, { channelId: string; authorId: string; nonce: string }>();
+    for (const item of items) {
+      if (item.nonce !== null) {
+        keyed.set(nonceKey(item), { channelId: item.channelId, authorId: item.authorId, nonce: item.nonce });
+      }
+    }
+    const found = new Map<string, MessageRecord>();
+    const keys = [...keyed.values()];
+    // Chunked: SQLite parses an OR list as a nested tree and caps expression depth at 1000.
+    for (let start = 0; start < keys.length; start += NONCE_CHUNK) {
+      const rows = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where((eb) =>
+          eb.or(
+            keys
+              .slice(start, start + NONCE_CHUNK)
+              .map((k) =>
+                eb.and([
+                  eb('channel_id', '=', k.channelId),
+                  eb('author_id', '=', k.authorId),
+                  eb('nonce', '=', k.nonce),
+                ]),
+              ),
+          ),
+        )
+        .execute();
+      for (const row of rows) {
+        const message = messageFromRow(row);
+        found.set(nonceKey(message), message);
+      }
+    }
+    return found;
+  }
+}
+
+async function insertChunked<T extends 'messages' | 'message_mentions'>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Insertable<Database[T]>[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(start, start + INSERT_CHUNK))
+      .execute();
   }
 }

@@ -90,21 +90,7 @@ export class SqlMessageStore implements MessageStore {
       mention_role_ids: fromIdList(patch.mentionRoleIds),
     };
     if (patch.flags !== undefined) values.flags = patch.flags;
-    return this.db.transaction().execute(async (trx) => {
-      const row = await this.updateLive(trx, channelId, messageId, values);
-      if (row === undefined) return undefined;
-      const message = messageFromRow(row);
-      // Mention counts are range counts over message_mentions, so its rows must follow the edit.
-      await this.clearMentions(trx, channelId, message.seq);
-      const channel = await trx
-        .selectFrom('channels')
-        .select('guild_id')
-        .where('id', '=', channelId)
-        .executeTakeFirst();
-      const mentions = mentionRows(message, toNullableId(channel?.guild_id ?? null));
-      if (mentions.length > 0) await trx.insertInto('message_mentions').values(mentions).execute();
-      return message;
-    });
+    return this.rewrite(channelId, messageId, values);
   }
 
   async setPinned(channelId: string, messageId: string, pinned: boolean): Promise<MessageRecord | undefined> {
@@ -118,24 +104,21 @@ export class SqlMessageStore implements MessageStore {
    * for a missing message.
    */
   async delete(channelId: string, messageId: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await this.updateLive(trx, channelId, messageId, {
+    const tombstone = await this.rewrite(
+      channelId,
+      messageId,
+      {
         deleted: 1,
         content: '',
         pinned: 0,
         mention_everyone: 0,
         mention_user_ids: '[]',
         mention_role_ids: '[]',
-      });
-      if (row === undefined) return false;
-      await this.clearMentions(trx, channelId, toInt(row.seq));
-      await trx
-        .deleteFrom('reactions')
-        .where('channel_id', '=', channelId)
-        .where('message_id', '=', messageId)
-        .execute();
-      return true;
-    });
+      },
+      (trx) =>
+        trx.deleteFrom('reactions').where('channel_id', '=', channelId).where('message_id', '=', messageId).execute(),
+    );
+    return tombstone !== undefined;
   }
 
   /**
@@ -156,7 +139,7 @@ export class SqlMessageStore implements MessageStore {
       .where('seq', '>', afterSeq)
       .where((eb) =>
         eb.or([
-          eb('target_id', 'in', [userId, ...roleIds]),
+          ...[userId, ...roleIds].map((id) => eb('target_id', '=', id)),
           eb('target_id', '=', eb.selectFrom('channels').select('guild_id').where('id', '=', channelId)),
         ]),
       )
@@ -197,6 +180,48 @@ export class SqlMessageStore implements MessageStore {
     return this.reactions.countDistinct(channelId, messageId);
   }
 
+  /**
+   * Updates a live message and moves its message_mentions rows with it, in one transaction.
+   * Mention counts are range counts over that table, so its rows must always match the message.
+   * The old rows are deleted by their exact keys, known from the message before the update, so
+   * this never scans the channel's mentions. Reading that "before" through a no-op update also
+   * row-locks the message on PostgreSQL, so two concurrent edits cannot both start from the same
+   * old mentions and leave stale rows behind.
+   */
+  private rewrite(
+    channelId: string,
+    messageId: string,
+    values: Updateable<MessagesTable>,
+    alsoInTransaction?: (trx: Transaction<Database>) => Promise<unknown>,
+  ): Promise<MessageRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const beforeRow = await this.updateLive(trx, channelId, messageId, { deleted: 0 });
+      if (beforeRow === undefined) return undefined;
+      const afterRow = await this.updateLive(trx, channelId, messageId, values);
+      if (afterRow === undefined) return undefined;
+      const [before, after] = [messageFromRow(beforeRow), messageFromRow(afterRow)];
+      const channel = await trx
+        .selectFrom('channels')
+        .select('guild_id')
+        .where('id', '=', channelId)
+        .executeTakeFirst();
+      const guildId = toNullableId(channel?.guild_id ?? null);
+      const stale = mentionRows(before, guildId).map((row) => String(row.target_id));
+      if (stale.length > 0) {
+        await trx
+          .deleteFrom('message_mentions')
+          .where('channel_id', '=', channelId)
+          .where('target_id', 'in', stale)
+          .where('seq', '=', before.seq)
+          .execute();
+      }
+      const fresh = mentionRows(after, guildId);
+      if (fresh.length > 0) await trx.insertInto('message_mentions').values(fresh).execute();
+      await alsoInTransaction?.(trx);
+      return after;
+    });
+  }
+
   /** Updates a message unless it is missing or a tombstone; resolves the updated row. */
   private updateLive(
     db: Kysely<Database> | Transaction<Database>,
@@ -212,9 +237,5 @@ export class SqlMessageStore implements MessageStore {
       .where('deleted', '=', 0)
       .returningAll()
       .executeTakeFirst();
-  }
-
-  private async clearMentions(trx: Transaction<Database>, channelId: string, seq: number): Promise<void> {
-    await trx.deleteFrom('message_mentions').where('channel_id', '=', channelId).where('seq', '=', seq).execute();
   }
 }

@@ -8,9 +8,10 @@ export class SqlReactionQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * One statement that inserts only if the message exists and is not a tombstone, so a reaction can
-   * never outlive a concurrent delete. The casts give the bound values a type on PostgreSQL, where
-   * an untyped parameter in a SELECT list would otherwise be text.
+   * One statement that inserts only if the message exists and is not a tombstone. (On PostgreSQL a
+   * reaction racing the delete of its message can slip in just before the tombstone commits; it is
+   * then invisible, since callers filter tombstones.) The casts give the bound values a type on
+   * PostgreSQL, where an untyped parameter in a SELECT list would otherwise be text.
    */
   async add(channelId: string, messageId: string, userId: string, emoji: string, now: number): Promise<boolean> {
     const result = await this.db
@@ -47,10 +48,7 @@ export class SqlReactionQueries {
   }
 
   async clear(channelId: string, messageId: string, emoji?: string): Promise<number> {
-    let query = this.db
-      .deleteFrom('reactions')
-      .where('channel_id', '=', channelId)
-      .where('message_id', '=', messageId);
+    let query = this.db.deleteFrom('reactions').where('channel_id', '=', channelId).where('message_id', '=', messageId);
     if (emoji !== undefined) query = query.where('emoji', '=', emoji);
     const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
@@ -75,7 +73,11 @@ export class SqlReactionQueries {
   }
 
   /** Every requested message gets an entry (empty when it has none); emoji in first-added order. */
-  async counts(channelId: string, messageIds: readonly string[], viewerId: string): Promise<Map<string, ReactionCount[]>> {
+  async counts(
+    channelId: string,
+    messageIds: readonly string[],
+    viewerId: string,
+  ): Promise<Map<string, ReactionCount[]>> {
     const result = new Map<string, ReactionCount[]>(messageIds.map((id) => [id, []]));
     if (messageIds.length === 0) return result;
     const rows = await this.db

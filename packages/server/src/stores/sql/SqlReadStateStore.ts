@@ -39,7 +39,9 @@ export class SqlReadStateStore implements ReadStateStore {
           last_message_id: eb.ref('excluded.last_message_id'),
           mention_count: eb.ref('excluded.mention_count'),
         }));
-        return manual ? update : update.where('read_states.last_read_seq', '<=', (eb) => eb.ref('excluded.last_read_seq'));
+        return manual
+          ? update
+          : update.where('read_states.last_read_seq', '<=', (eb) => eb.ref('excluded.last_read_seq'));
       })
       .returningAll()
       .executeTakeFirst();
