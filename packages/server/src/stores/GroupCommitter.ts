@@ -1,3 +1,6 @@
+import { ErrorCode } from '@concord/protocol';
+import { DomainError } from '../domain/errors';
+
 /**
  * Collects work items submitted while a commit is running and commits them together, so N
  * concurrent writers cost one transaction (one fsync) instead of N. Each submitter's promise settles
@@ -14,10 +17,15 @@ export class GroupCommitter<Item, Result> {
   constructor(
     private readonly commitBatch: (items: Item[]) => Promise<Result[]>,
     private readonly maxBatch = 256,
+    /** Beyond this many waiting items new work is refused (503) rather than queued without bound. */
+    private readonly maxPending = 20_000,
   ) {}
 
   submit(item: Item): Promise<Result> {
     if (this.closed) return Promise.reject(new Error('GroupCommitter is closed'));
+    if (this.pending.length >= this.maxPending) {
+      return Promise.reject(new DomainError(ErrorCode.ServiceUnavailable, 'The write queue is full; retry shortly.'));
+    }
     return new Promise<Result>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (!this.running) {

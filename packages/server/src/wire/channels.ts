@@ -1,6 +1,6 @@
-import { ChannelType, type Channel, type Message, type Overwrite } from '@concord/protocol';
-import type { ChannelRecord, MessageRecord, OverwriteRecord, UserRecord } from '../stores/records';
-import { isoTime, toUser } from './users';
+import { ChannelType, type Channel, type Overwrite } from '@concord/protocol';
+import type { ChannelRecord, OverwriteRecord, UserRecord } from '../stores/records';
+import { toUser } from './users';
 
 /**
  * Storage → wire conversion for channels (HTTP responses and gateway events alike).
@@ -74,33 +74,4 @@ export function toPrivateChannel(channel: ChannelRecord, viewer: ChannelViewer):
 /** Either kind; `viewer` is required to render a private channel's recipients. */
 export function toChannel(channel: ChannelRecord, viewer: ChannelViewer): Channel {
   return channel.guildId === null ? toPrivateChannel(channel, viewer) : toGuildChannel(channel);
-}
-
-/**
- * A system message of a private channel (recipient added/removed, name changed): no guild, no
- * reactions, no reference. Kept here until the message converter (wire/messages.ts) can render it.
- */
-export function toPrivateSystemMessage(
-  message: MessageRecord,
-  author: UserRecord,
-  mentions: readonly UserRecord[],
-): Message {
-  return {
-    id: message.id,
-    channel_id: message.channelId,
-    author: toUser(author),
-    content: message.content,
-    timestamp: isoTime(message.createdAt),
-    edited_timestamp: message.editedAt === null ? null : isoTime(message.editedAt),
-    tts: false,
-    mention_everyone: false,
-    mentions: mentions.map(toUser),
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: message.type,
-    flags: message.flags,
-    seq: message.seq,
-  };
 }

@@ -25,7 +25,8 @@ export async function parseOverwriteList(
     input.map((o) => (o.type === 1 ? store.guilds.getMember(guild.guild.id, o.id) : Promise.resolve(undefined))),
   );
   return input.map((o, index) => {
-    if (seen.has(o.id)) throw formError([field, index, 'id'], 'DUPLICATE_OVERWRITE', 'Each overwrite id may appear once.');
+    if (seen.has(o.id))
+      throw formError([field, index, 'id'], 'DUPLICATE_OVERWRITE', 'Each overwrite id may appear once.');
     seen.add(o.id);
     if (o.type === 0 && !guild.roles.has(o.id)) {
       throw formError([field, index, 'id'], 'UNKNOWN_ROLE', 'Not a role of this guild.');

@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/clock';
 import type { EventPublisher } from '../../domain/events';
 import type { Store } from '../../stores/ports';
 import type { UserRecord } from '../../stores/records';
-import { toPrivateSystemMessage } from '../../wire/channels';
+import { toMessage } from '../../wire/messages';
 
 export interface SystemMessage {
   channelId: string;
@@ -42,7 +42,7 @@ export async function postSystemMessage(
   });
   deps.events.publish({
     type: 'MESSAGE_CREATE',
-    data: toPrivateSystemMessage(stored, message.actor, message.mentions),
+    data: toMessage(stored, { users: new Map([message.actor, ...message.mentions].map((u) => [u.id, u])) }),
     route: { kind: 'private', channelId: message.channelId, recipientIds: message.recipientIds },
   });
 }

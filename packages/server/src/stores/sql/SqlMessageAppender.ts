@@ -120,7 +120,11 @@ export class SqlMessageAppender {
     const messageRows: Insertable<MessagesTable>[] = [];
     const mentions: Insertable<MessageMentionsTable>[] = [];
     const heads: Array<{ channelId: string; lastMessageId: string }> = [];
-    for (const [channelId, indexes] of fresh) {
+    // Channels are locked in one fixed order, so two nodes' batches over the same channels cannot
+    // deadlock. Any total order does; this one needs no parsing, so a malformed id cannot throw here.
+    const channelIds = [...fresh.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    for (const channelId of channelIds) {
+      const indexes = fresh.get(channelId)!;
       const head = await trx
         .updateTable('channels')
         .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length) }))
