@@ -42,7 +42,9 @@ describe('rate limits', () => {
 
   it('limits one user without slowing another', async () => {
     const results = await Promise.all(
-      Array.from({ length: 60 }, () => fetch(`${server.baseUrl}/api/v10/users/@me`, { headers: { authorization: alice.token } })),
+      Array.from({ length: 60 }, () =>
+        fetch(`${server.baseUrl}/api/v10/users/@me`, { headers: { authorization: alice.token } }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);

@@ -1,6 +1,12 @@
 import { SnowflakeGenerator } from '../../packages/server/src/domain/snowflake';
 import { systemClock } from '../../packages/server/src/domain/clock';
-import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord, UserRecord } from '../../packages/server/src/stores/records';
+import type {
+  ChannelRecord,
+  GuildRecord,
+  MemberRecord,
+  RoleRecord,
+  UserRecord,
+} from '../../packages/server/src/stores/records';
 
 /** Record builders for contract tests: fresh ids each call, overridable fields. */
 export const ids = new SnowflakeGenerator(1, systemClock);

@@ -126,7 +126,11 @@ describe('authorization matrix', () => {
 
       const member = await call(route, w, w.member.token);
       if (member.status >= 500 || member.status === 401) failures.push(`${key} member → ${member.status}`);
-      if (['guild', 'channel', 'message'].includes(route.resource) && member.status === 404 && CONTAINER_UNKNOWN.has(member.code ?? -1)) {
+      if (
+        ['guild', 'channel', 'message'].includes(route.resource) &&
+        member.status === 404 &&
+        CONTAINER_UNKNOWN.has(member.code ?? -1)
+      ) {
         failures.push(`${key} member → 404 ${member.code}: a member was told the resource does not exist`);
       }
     }

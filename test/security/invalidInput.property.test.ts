@@ -128,11 +128,23 @@ describe('invalid input never yields a 500 or a state change', () => {
     };
     const before = databaseDigest(dbFile);
     expect(await post('{"content": "unterminated')).toMatchObject({ status: 400, body: { code: 50109 } });
-    expect(await post(`{"content":"x","a":${'['.repeat(2000)}${']'.repeat(2000)}}`)).toMatchObject({ status: 400, body: { code: 50109 } });
-    expect(await post('{"content":"x","__proto__":{"admin":true}}')).toMatchObject({ status: 400, body: { code: 50109 } });
+    expect(await post(`{"content":"x","a":${'['.repeat(2000)}${']'.repeat(2000)}}`)).toMatchObject({
+      status: 400,
+      body: { code: 50109 },
+    });
+    expect(await post('{"content":"x","__proto__":{"admin":true}}')).toMatchObject({
+      status: 400,
+      body: { code: 50109 },
+    });
     expect(await post('{"content":"x"}', 'text/plain')).toMatchObject({ status: 415 });
-    expect(await post(JSON.stringify({ content: 'x'.repeat(2 * 1024 * 1024) }))).toMatchObject({ status: 413, body: { code: 40005 } });
-    expect(await post(JSON.stringify({ content: 'x'.repeat(4001) }))).toMatchObject({ status: 400, body: { code: 50035 } });
+    expect(await post(JSON.stringify({ content: 'x'.repeat(2 * 1024 * 1024) }))).toMatchObject({
+      status: 413,
+      body: { code: 40005 },
+    });
+    expect(await post(JSON.stringify({ content: 'x'.repeat(4001) }))).toMatchObject({
+      status: 400,
+      body: { code: 50035 },
+    });
     expect(databaseDigest(dbFile)).toBe(before);
   });
 });

@@ -14,12 +14,16 @@ export function databaseDigest(file: string): string {
     db.defaultSafeIntegers(true);
     const hash = createHash('sha256');
     const tables = db
-      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name")
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name",
+      )
       .all() as Array<{ name: string }>;
     for (const { name } of tables) {
       const volatile = new Set(VOLATILE[name] ?? []);
       hash.update(`#${name}\n`);
-      for (const row of db.prepare(`select * from "${name}" order by rowid`).iterate() as Iterable<Record<string, unknown>>) {
+      for (const row of db.prepare(`select * from "${name}" order by rowid`).iterate() as Iterable<
+        Record<string, unknown>
+      >) {
         for (const [column, value] of Object.entries(row)) {
           if (!volatile.has(column)) hash.update(`${column}=${String(value)};`);
         }

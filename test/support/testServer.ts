@@ -36,7 +36,10 @@ let userCounter = 0;
 /** A real node: real SQLite file in a temp dir, real HTTP on an ephemeral port. */
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
-  const config = parseConfig({}, { port: 0, host: '127.0.0.1', logLevel: 'silent', rateLimits: false, ...overrides, dataDir });
+  const config = parseConfig(
+    {},
+    { port: 0, host: '127.0.0.1', logLevel: 'silent', rateLimits: false, ...overrides, dataDir },
+  );
   const ids = new SnowflakeGenerator(config.workerId, systemClock);
   const store = await openSqliteStore({ file: path.join(dataDir, 'concord.db'), ids });
   // Real argon2id with small parameters: the same code path, a fraction of the CPU.
@@ -74,7 +77,8 @@ export async function apiError(promise: Promise<unknown>): Promise<{ status: num
     await promise;
   } catch (error) {
     const e = error as { status?: number; body?: { code: number } };
-    if (typeof e.status === 'number' && e.body !== undefined) return { status: e.status, code: e.body.code, body: e.body };
+    if (typeof e.status === 'number' && e.body !== undefined)
+      return { status: e.status, code: e.body.code, body: e.body };
     throw error;
   }
   throw new Error('expected the request to fail, but it succeeded');

@@ -80,10 +80,15 @@ export class ConcordApi {
     return this.rest.post(`/applications/${applicationId}/bot`);
   }
   authorizeBot(applicationId: string, guildId: string, permissions?: string): Promise<{ location: string }> {
-    return this.rest.request('POST', '/oauth2/authorize', { guild_id: guildId, permissions, authorize: true }, {
-      client_id: applicationId,
-      scope: 'bot',
-    });
+    return this.rest.request(
+      'POST',
+      '/oauth2/authorize',
+      { guild_id: guildId, permissions, authorize: true },
+      {
+        client_id: applicationId,
+        scope: 'bot',
+      },
+    );
   }
 
   // Guilds
@@ -219,7 +224,12 @@ export class ConcordApi {
   unreact(channelId: string, messageId: string, emoji: string): Promise<void> {
     return this.rest.delete(`/channels/${channelId}/messages/${messageId}/reactions/${enc(emoji)}/@me`);
   }
-  reactions(channelId: string, messageId: string, emoji: string, query: { after?: string; limit?: number } = {}): Promise<User[]> {
+  reactions(
+    channelId: string,
+    messageId: string,
+    emoji: string,
+    query: { after?: string; limit?: number } = {},
+  ): Promise<User[]> {
     return this.rest.get(`/channels/${channelId}/messages/${messageId}/reactions/${enc(emoji)}`, query);
   }
   ack(channelId: string, messageId: string): Promise<{ token: null }> {

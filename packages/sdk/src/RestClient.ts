@@ -51,7 +51,8 @@ export class RestClient {
 
   async request<T>(method: HttpMethod, path: string, body?: unknown, query?: Query): Promise<T> {
     const url = new URL(`${this.baseUrl}/api/v10${path}`);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers.authorization = this.token;
     if (body !== undefined) headers['content-type'] = 'application/json';

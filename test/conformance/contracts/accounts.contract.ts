@@ -82,7 +82,14 @@ export function accountsContract(factory: StoreFactory): void {
       const owner = aUser();
       await store.users.create(owner);
       const bot = aUser({ bot: true, passwordHash: null });
-      const app = { id: ids.next(), ownerId: owner.id, name: 'Helper', description: '', botUserId: bot.id, createdAt: 5 };
+      const app = {
+        id: ids.next(),
+        ownerId: owner.id,
+        name: 'Helper',
+        description: '',
+        botUserId: bot.id,
+        createdAt: 5,
+      };
       expect(await store.applications.create(app, bot)).toBe(true);
       expect(await store.applications.get(app.id)).toEqual(app);
       expect(await store.applications.getByBotUser(bot.id)).toEqual(app);

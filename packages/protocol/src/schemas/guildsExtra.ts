@@ -36,6 +36,13 @@ export const GetInviteQuery = Type.Object({
 });
 export type GetInviteQuery = Static<typeof GetInviteQuery>;
 
+/**
+ * A body that may also be left out entirely: Discord accepts these requests without one, and bot
+ * libraries rely on that (`PUT /guilds/:id/bans/:user_id`, `POST /invites/:code`, …). Fastify
+ * hands a missing body to validation as null or undefined, depending on the request.
+ */
+export const OrNoBody = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null(), Type.Undefined()]);
+
 /** `POST /invites/:code`: Discord's client may send its gateway session id; nothing else is read. */
 export const AcceptInviteBody = Type.Object({ session_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))) });
 export type AcceptInviteBody = Static<typeof AcceptInviteBody>;

@@ -25,7 +25,7 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.MissingAccess]: 'Missing Access',
   [ErrorCode.InvalidAccountType]: 'Invalid account type',
   [ErrorCode.CannotExecuteOnDM]: 'Cannot execute action on a DM channel',
-  [ErrorCode.CannotEditOtherUsersMessage]: "Cannot edit a message authored by another user",
+  [ErrorCode.CannotEditOtherUsersMessage]: 'Cannot edit a message authored by another user',
   [ErrorCode.CannotSendEmptyMessage]: 'Cannot send an empty message',
   [ErrorCode.CannotSendToUser]: 'Cannot send messages to this user',
   [ErrorCode.CannotSendInNonTextChannel]: 'Cannot send messages in a non-text channel',

@@ -21,6 +21,12 @@ export function computeBasePermissions(
   return permissions;
 }
 
+/**
+ * What an overwrite can change. ADMINISTRATOR is a guild-level power only (Discord rejects it in
+ * overwrites): granted by an overwrite it would let a channel escape the implicit rules below.
+ */
+const OVERWRITABLE: bigint = ALL_PERMISSIONS & ~Permission.ADMINISTRATOR;
+
 export function computeChannelPermissions(
   base: bigint,
   guildId: string,
@@ -32,7 +38,7 @@ export function computeChannelPermissions(
   const everyone = channel.overwrites.find((o) => o.type === 0 && o.id === guildId);
   if (everyone !== undefined) {
     permissions &= ~everyone.deny;
-    permissions |= everyone.allow;
+    permissions |= everyone.allow & OVERWRITABLE;
   }
   let allow = 0n;
   let deny = 0n;
@@ -43,11 +49,11 @@ export function computeChannelPermissions(
     }
   }
   permissions &= ~deny;
-  permissions |= allow;
+  permissions |= allow & OVERWRITABLE;
   const own = channel.overwrites.find((o) => o.type === 1 && o.id === member.userId);
   if (own !== undefined) {
     permissions &= ~own.deny;
-    permissions |= own.allow;
+    permissions |= own.allow & OVERWRITABLE;
   }
   return applyImplicitPermissions(permissions);
 }

@@ -29,7 +29,11 @@ export async function resolvePrincipal(
 }
 
 /** Enforces the route's auth mode; throws 401 / 403 as Discord does. */
-export async function authenticateRequest(request: FastifyRequest, mode: AuthMode, accounts: AccountService): Promise<void> {
+export async function authenticateRequest(
+  request: FastifyRequest,
+  mode: AuthMode,
+  accounts: AccountService,
+): Promise<void> {
   if (mode === 'public') return;
   const principal = await resolvePrincipal(request.headers.authorization, accounts);
   // A bad token is an error even where anonymity is allowed: the caller meant to be someone.

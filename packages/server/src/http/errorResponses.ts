@@ -66,13 +66,18 @@ export function validationTree(issues: readonly ValidationIssue[], context: stri
 function requiredProperty(params: unknown): string | undefined {
   if (typeof params !== 'object' || params === null) return undefined;
   const p = params as { requiredProperties?: unknown; missingProperty?: unknown };
-  if (Array.isArray(p.requiredProperties) && typeof p.requiredProperties[0] === 'string') return p.requiredProperties[0];
+  if (Array.isArray(p.requiredProperties) && typeof p.requiredProperties[0] === 'string')
+    return p.requiredProperties[0];
   if (typeof p.missingProperty === 'string') return p.missingProperty;
   return undefined;
 }
 
 /** Fastify's error handler: every failure leaves as a Discord-style JSON error. */
-export function handleError(error: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply): void {
+export function handleError(
+  error: FastifyError | DomainError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error instanceof DomainError) {
     void reply.code(statusForCode(error.code)).send(errorBody(error.code, error.message, error.errors));
     return;
@@ -82,7 +87,11 @@ export function handleError(error: FastifyError | DomainError | Error, request: 
     void reply
       .code(400)
       .send(
-        errorBody(ErrorCode.InvalidFormBody, 'Invalid Form Body', validationTree(fastifyError.validation, fastifyError.validationContext)),
+        errorBody(
+          ErrorCode.InvalidFormBody,
+          'Invalid Form Body',
+          validationTree(fastifyError.validation, fastifyError.validationContext),
+        ),
       );
     return;
   }

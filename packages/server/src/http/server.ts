@@ -4,7 +4,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
-import { DomainError } from '../domain/errors';
 import type { Services } from '../services';
 import type { Store } from '../stores/ports';
 import { authenticateRequest } from './authenticate';
@@ -149,4 +148,3 @@ export function buildHttpServer(deps: HttpDeps): { http: HttpServer; routes: Rou
   );
   return { http, routes };
 }
-

@@ -24,7 +24,11 @@ export interface Principal {
 }
 
 const USERNAME_TAKEN = () =>
-  fieldError('username', 'USERNAME_ALREADY_TAKEN', 'Username is unavailable. Try adding numbers, letters, underscores _ , or periods.');
+  fieldError(
+    'username',
+    'USERNAME_ALREADY_TAKEN',
+    'Username is unavailable. Try adding numbers, letters, underscores _ , or periods.',
+  );
 const INVALID_LOGIN = () =>
   new DomainError(ErrorCode.InvalidFormBody, undefined, {
     login: { _errors: [{ code: 'INVALID_LOGIN', message: 'Login or password is invalid.' }] },
@@ -64,7 +68,11 @@ export class AccountService {
     return { token, user };
   }
 
-  async login(input: { login: string; password: string; device?: string }): Promise<{ token: string; user: UserRecord }> {
+  async login(input: {
+    login: string;
+    password: string;
+    device?: string;
+  }): Promise<{ token: string; user: UserRecord }> {
     const user = await this.deps.store.users.getByUsername(input.login);
     if (user === undefined || user.passwordHash === null) {
       await this.deps.hasher.verify(await this.decoy(), input.password);
@@ -102,12 +110,16 @@ export class AccountService {
     this.announceRevoked(userId, [sessionId]);
   }
 
-  async updateCurrentUser(principal: Principal, patch: ModifyCurrentUserBody): Promise<{ user: UserRecord; token?: string }> {
+  async updateCurrentUser(
+    principal: Principal,
+    patch: ModifyCurrentUserBody,
+  ): Promise<{ user: UserRecord; token?: string }> {
     const { store, hasher } = this.deps;
     const { user } = principal;
     const sensitive = patch.username !== undefined || patch.new_password !== undefined;
     if (sensitive && !user.bot) {
-      if (patch.password === undefined) throw fieldError('password', 'PASSWORD_REQUIRED', 'Password is required to change this.');
+      if (patch.password === undefined)
+        throw fieldError('password', 'PASSWORD_REQUIRED', 'Password is required to change this.');
       if (user.passwordHash === null || !(await hasher.verify(user.passwordHash, patch.password))) {
         throw fieldError('password', 'PASSWORD_DOES_NOT_MATCH', 'Password does not match.');
       }
@@ -127,7 +139,11 @@ export class AccountService {
       this.announceRevoked(user.id, others);
       token = await this.openSession(user.id, principal.session.device);
     }
-    this.deps.events.publish({ type: 'USER_UPDATE', data: toCurrentUser(updated), route: { kind: 'users', userIds: [user.id] } });
+    this.deps.events.publish({
+      type: 'USER_UPDATE',
+      data: toCurrentUser(updated),
+      route: { kind: 'users', userIds: [user.id] },
+    });
     return token === undefined ? { user: updated } : { user: updated, token };
   }
 
@@ -141,7 +157,9 @@ export class AccountService {
     return this.deps.store.users.getMany(ids);
   }
 
-  async listApplications(ownerId: string): Promise<Array<{ application: ApplicationRecord; bot: UserRecord | undefined }>> {
+  async listApplications(
+    ownerId: string,
+  ): Promise<Array<{ application: ApplicationRecord; bot: UserRecord | undefined }>> {
     const applications = await this.deps.store.applications.listForOwner(ownerId);
     const bots = new Map((await this.getUsers(applications.map((a) => a.botUserId))).map((u) => [u.id, u]));
     return applications.map((application) => ({ application, bot: bots.get(application.botUserId) }));
@@ -155,11 +173,20 @@ export class AccountService {
   }
 
   /** Creates an application owned by `ownerId` together with its bot user. */
-  async createApplication(ownerId: string, name: string, description: string): Promise<{ application: ApplicationRecord; bot: UserRecord }> {
+  async createApplication(
+    ownerId: string,
+    name: string,
+    description: string,
+  ): Promise<{ application: ApplicationRecord; bot: UserRecord }> {
     const { store, ids, clock } = this.deps;
     const applicationId = ids.next();
     // The bot's username is unique and derived from the app name; the id suffix avoids clashes.
-    const base = name.toLowerCase().replace(/[^a-z0-9_.]/g, '_').replace(/\.{2,}/g, '.').slice(0, 20) || 'bot';
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9_.]/g, '_')
+        .replace(/\.{2,}/g, '.')
+        .slice(0, 20) || 'bot';
     const bot: UserRecord = {
       id: ids.next(),
       username: `${base}_${applicationId.slice(-6)}`,
@@ -170,14 +197,22 @@ export class AccountService {
       flags: 0,
       createdAt: clock.now(),
     };
-    const application: ApplicationRecord = { id: applicationId, ownerId, name, description, botUserId: bot.id, createdAt: clock.now() };
+    const application: ApplicationRecord = {
+      id: applicationId,
+      ownerId,
+      name,
+      description,
+      botUserId: bot.id,
+      createdAt: clock.now(),
+    };
     if (!(await store.applications.create(application, bot))) throw USERNAME_TAKEN();
     return { application, bot };
   }
 
   async getOwnedApplication(ownerId: string, applicationId: string): Promise<ApplicationRecord> {
     const application = await this.deps.store.applications.get(applicationId);
-    if (application === undefined || application.ownerId !== ownerId) throw new DomainError(ErrorCode.UnknownApplication);
+    if (application === undefined || application.ownerId !== ownerId)
+      throw new DomainError(ErrorCode.UnknownApplication);
     return application;
   }
 
@@ -211,7 +246,11 @@ export class AccountService {
   /** Live sockets of revoked sessions must close at once: the gateway listens for this. */
   private announceRevoked(userId: string, sessionIds: string[]): void {
     if (sessionIds.length === 0) return;
-    this.deps.events.publish({ type: 'SESSIONS_REVOKED', data: { session_ids: sessionIds }, route: { kind: 'users', userIds: [userId] } });
+    this.deps.events.publish({
+      type: 'SESSIONS_REVOKED',
+      data: { session_ids: sessionIds },
+      route: { kind: 'users', userIds: [userId] },
+    });
   }
 
   private decoy(): Promise<string> {

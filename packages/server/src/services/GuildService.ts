@@ -126,13 +126,15 @@ export class GuildService {
     if (patch.owner_id !== undefined && patch.owner_id !== actor.guild.ownerId) {
       requireOwner(actor);
       const heir = await store.guilds.getMember(guildId, patch.owner_id);
-      if (heir === undefined) throw fieldError('owner_id', 'GUILD_OWNER_NOT_MEMBER', 'The new owner must be a member of the guild.');
+      if (heir === undefined) {
+        throw fieldError('owner_id', 'GUILD_OWNER_NOT_MEMBER', 'The new owner must be a member of the guild.');
+      }
       changes.ownerId = patch.owner_id;
     }
-    if (Object.keys(changes).length === 0) return { guild: actor.guild, roles: [...actor.roles.values()], permissions: actor.permissions };
+    const roles = [...actor.roles.values()];
+    if (Object.keys(changes).length === 0) return { guild: actor.guild, roles, permissions: actor.permissions };
     const updated = await store.guilds.update(guildId, changes);
     if (updated === undefined) throw new DomainError(ErrorCode.UnknownGuild);
-    const roles = [...actor.roles.values()];
     this.announce.guildUpdated(guildId, toGuild(updated, roles));
     return { guild: updated, roles, permissions: computeBasePermissions(updated, actor.member, actor.roles) };
   }
@@ -148,14 +150,17 @@ export class GuildService {
   /** The caller's guilds by id, with their permissions in each; `before` pages backwards. */
   async listForUser(userId: string, query: MyGuildsQuery): Promise<GuildListEntry[]> {
     const { store } = this.deps;
-    const limit = query.limit ?? MY_GUILDS_PAGE;
+    const { after, before, limit = MY_GUILDS_PAGE } = query;
     let guilds = (await store.guilds.listForUser(userId)).sort((a, b) => compareIds(a.id, b.id));
-    if (query.after !== undefined) guilds = guilds.filter((g) => compareIds(g.id, query.after!) > 0);
-    if (query.before !== undefined) guilds = guilds.filter((g) => compareIds(g.id, query.before!) < 0);
-    guilds = query.before !== undefined && query.after === undefined ? guilds.slice(-limit) : guilds.slice(0, limit);
+    if (after !== undefined) guilds = guilds.filter((g) => compareIds(g.id, after) > 0);
+    if (before !== undefined) guilds = guilds.filter((g) => compareIds(g.id, before) < 0);
+    guilds = before !== undefined && after === undefined ? guilds.slice(-limit) : guilds.slice(0, limit);
     const entries = await Promise.all(
       guilds.map(async (guild) => {
-        const [member, roles] = await Promise.all([store.guilds.getMember(guild.id, userId), store.guilds.listRoles(guild.id)]);
+        const [member, roles] = await Promise.all([
+          store.guilds.getMember(guild.id, userId),
+          store.guilds.listRoles(guild.id),
+        ]);
         if (member === undefined) return undefined;
         const permissions = computeBasePermissions(guild, member, new Map(roles.map((r) => [r.id, r])));
         return { guild, permissions };

@@ -6,6 +6,7 @@ import {
   type CreateMessageBody,
   type EditMessageBody,
   type ListMessagesQuery,
+  type MessageMember,
   type SyncMessage,
 } from '@concord/protocol';
 import { DomainError, fieldError } from '../domain/errors';
@@ -21,6 +22,7 @@ import {
   editedFlags,
   normaliseNonce,
   requireContent,
+  requireContentEditor,
   requireLive,
   requireTextChannel,
 } from './messages/messageRules';
@@ -29,6 +31,7 @@ import { PinService } from './messages/PinService';
 import { ReactionService } from './messages/ReactionService';
 
 type MessageReferenceInput = NonNullable<CreateMessageBody['message_reference']>;
+type EditPatch = Parameters<ServiceDeps['store']['messages']['edit']>[2];
 
 /**
  * Messages: send (idempotent by nonce), read, edit, delete. Reactions and pins hang off it as
@@ -68,6 +71,7 @@ export class MessageService {
       policy,
       repliedAuthorId: reference?.authorId ?? null,
     });
+    const view = await this.views.prepare({ authorId: userId, mentionUserIds: mentions.userIds, reference });
     const { message, created } = await this.deps.store.messages.append({
       channelId,
       authorId: userId,
@@ -85,16 +89,16 @@ export class MessageService {
       createdAt: this.deps.clock.now(),
     });
     const nonce = body.nonce === undefined ? {} : { nonce: body.nonce };
+    // A retry: the original may since have been edited, reacted to or deleted; show it as it is now.
     if (!created) return this.views.renderOne(message, { viewerId: userId }, nonce);
 
-    const view = await this.views.load(channelId, [message]);
-    const guildId = context.channel.guildId;
-    const event: SyncMessage & { member?: ReturnType<typeof toMessageMember> } = toMessage(message, view, {
+    const event: SyncMessage & { member?: MessageMember } = toMessage(message, view, {
       ...nonce,
-      guildId,
+      guildId: context.channel.guildId,
     });
     if (context.guild !== undefined) event.member = toMessageMember(context.guild.member);
     this.deps.events.publish({ type: 'MESSAGE_CREATE', data: event, route: channelRoute(context.channel) });
+    // A new message has no reactions yet: the prepared view is all the answer needs.
     return toMessage(message, view, nonce);
   }
 
@@ -118,16 +122,21 @@ export class MessageService {
    * New content is parsed for mentions again, with the author's current permissions.
    */
   async edit(userId: string, channelId: string, messageId: string, body: EditMessageBody): Promise<SyncMessage> {
+    const { store } = this.deps;
     const context = await this.deps.access.channelContext(userId, channelId);
-    const message = requireLive(await this.deps.store.messages.get(channelId, messageId));
+    const message = requireLive(await store.messages.get(channelId, messageId));
     const isAuthor = message.authorId === userId;
     const newContent = body.content ?? undefined;
     const newFlags = body.flags ?? undefined;
-    if (newContent !== undefined && !isAuthor) throw new DomainError(ErrorCode.CannotEditOtherUsersMessage);
+    if (newContent !== undefined) requireContentEditor(message, userId);
     if (newFlags !== undefined && !isAuthor) requirePermission(context.permissions, Permission.MANAGE_MESSAGES);
     if (newContent === undefined && newFlags === undefined) return this.views.renderOne(message, { viewerId: userId });
 
-    let patch: Parameters<ServiceDeps['store']['messages']['edit']>[2] = {
+    const reference =
+      message.referenceMessageId === null
+        ? null
+        : ((await store.messages.get(message.referenceChannelId ?? channelId, message.referenceMessageId)) ?? null);
+    let patch: EditPatch = {
       content: message.content,
       editedAt: message.editedAt,
       mentionEveryone: message.mentionEveryone,
@@ -136,7 +145,7 @@ export class MessageService {
     };
     if (newContent !== undefined) {
       const content = requireContent(newContent);
-      const mentions = await this.remention(context, message, content, body.allowed_mentions);
+      const mentions = await this.remention(context, message, reference, content, body.allowed_mentions);
       patch = {
         content,
         editedAt: this.deps.clock.now(),
@@ -146,9 +155,12 @@ export class MessageService {
       };
     }
     if (newFlags !== undefined) patch.flags = editedFlags(message.flags, newFlags);
-    const edited = requireLive(await this.deps.store.messages.edit(channelId, messageId, patch));
-
-    const view = await this.views.load(channelId, [edited]);
+    const view = await this.views.prepare({
+      authorId: message.authorId,
+      mentionUserIds: patch.mentionUserIds,
+      reference,
+    });
+    const edited = requireLive(await store.messages.edit(channelId, messageId, patch));
     this.deps.events.publish({
       type: 'MESSAGE_UPDATE',
       data: toMessage(edited, view, { guildId: context.channel.guildId }),
@@ -198,9 +210,16 @@ export class MessageService {
    * A reply must point at a live message of the same channel that the author may read; anything
    * else is "unknown" (400 50035), or no reply at all when `fail_if_not_exists` is false.
    */
-  private async resolveReference(context: ChannelContext, reference: MessageReferenceInput): Promise<MessageRecord | null> {
+  private async resolveReference(
+    context: ChannelContext,
+    reference: MessageReferenceInput,
+  ): Promise<MessageRecord | null> {
     if (reference.type === 1) {
-      throw fieldError('message_reference', 'MESSAGE_REFERENCE_TYPE_UNSUPPORTED', 'Forwarding messages is not supported.');
+      throw fieldError(
+        'message_reference',
+        'MESSAGE_REFERENCE_TYPE_UNSUPPORTED',
+        'Forwarding messages is not supported.',
+      );
     }
     if (reference.message_id === undefined) {
       throw fieldError('message_reference', 'BASE_TYPE_REQUIRED', 'message_id is required.');
@@ -221,25 +240,17 @@ export class MessageService {
    * Mentions of edited content. A reply keeps pinging the replied author if it did before, unless
    * the edit's allowed_mentions turns that off.
    */
-  private async remention(
+  private remention(
     context: ChannelContext,
     message: MessageRecord,
+    reference: MessageRecord | null,
     content: string,
     allowed: EditMessageBody['allowed_mentions'],
   ): Promise<ResolvedMentions> {
     const policy = mentionPolicy(allowed);
-    let repliedAuthorId: string | null = null;
-    if (message.referenceMessageId !== null && allowed?.replied_user !== false) {
-      const referenced = await this.deps.store.messages.get(
-        message.referenceChannelId ?? message.channelId,
-        message.referenceMessageId,
-      );
-      if (referenced !== undefined && message.mentionUserIds.includes(referenced.authorId)) {
-        repliedAuthorId = referenced.authorId;
-        policy.repliedUser = true;
-      }
-    }
-    if (repliedAuthorId === null) policy.repliedUser = false;
-    return this.mentions.resolve({ context, content, policy, repliedAuthorId });
+    const keepsPing =
+      reference !== null && allowed?.replied_user !== false && message.mentionUserIds.includes(reference.authorId);
+    policy.repliedUser = keepsPing;
+    return this.mentions.resolve({ context, content, policy, repliedAuthorId: keepsPing ? reference.authorId : null });
   }
 }

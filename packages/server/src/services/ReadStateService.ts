@@ -54,7 +54,12 @@ export class ReadStateService {
           if (error instanceof DomainError) return undefined;
           throw error;
         }
-        const mentions = await store.messages.countMentions(state.channelId, userId, roleIdsOf(context), state.lastReadSeq);
+        const mentions = await store.messages.countMentions(
+          state.channelId,
+          userId,
+          roleIdsOf(context),
+          state.lastReadSeq,
+        );
         return toReadState(state, mentions);
       }),
     );

@@ -2,7 +2,11 @@ import type { Application } from '@concord/protocol';
 import type { ApplicationRecord, UserRecord } from '../stores/records';
 import { toUser } from './users';
 
-export function toApplication(application: ApplicationRecord, bot: UserRecord | undefined, owner: UserRecord | undefined): Application {
+export function toApplication(
+  application: ApplicationRecord,
+  bot: UserRecord | undefined,
+  owner: UserRecord | undefined,
+): Application {
   const wire: Application = {
     id: application.id,
     name: application.name,

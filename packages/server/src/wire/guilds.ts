@@ -235,14 +235,3 @@ export function toGatewayGuild(parts: GatewayGuildParts): GatewayGuild {
     guild_scheduled_events: [],
   };
 }
-
-/**
- * `MESSAGE_DELETE` for messages removed by a ban's `delete_message_seconds`. Kept here until the
- * message converter (wire/messages.ts) offers one.
- */
-export function toBanPurgeMessageDelete(
-  message: { id: string; channelId: string },
-  guildId: string,
-): { id: string; channel_id: string; guild_id: string } {
-  return { id: message.id, channel_id: message.channelId, guild_id: guildId };
-}

@@ -42,7 +42,14 @@ export interface MessageExtras {
 function userOf(view: MessageView, id: string): User {
   const user = view.users.get(id);
   if (user !== undefined) return toUser(user);
-  return { id, username: 'deleted_user', discriminator: '0', global_name: 'Deleted User', avatar: null, public_flags: 0 };
+  return {
+    id,
+    username: 'deleted_user',
+    discriminator: '0',
+    global_name: 'Deleted User',
+    avatar: null,
+    public_flags: 0,
+  };
 }
 
 export function toReaction(count: ReactionCount): Reaction {
@@ -84,7 +91,8 @@ function toMessageBase(record: MessageRecord, view: MessageView, extras: Message
   const reactions = view.reactions?.get(record.id);
   if (reactions !== undefined && reactions.length > 0) wire.reactions = reactions.map(toReaction);
   if (extras.nonce !== undefined) wire.nonce = extras.nonce;
-  if (record.referenceMessageId !== null) {
+  // A tombstone keeps only what a syncing client needs: what it replied to went with its content.
+  if (record.referenceMessageId !== null && !record.deleted) {
     wire.message_reference = {
       type: 0,
       message_id: record.referenceMessageId,
@@ -100,7 +108,7 @@ function toMessageBase(record: MessageRecord, view: MessageView, extras: Message
 export function toMessage(record: MessageRecord, view: MessageView, extras: MessageExtras = {}): SyncMessage {
   const wire: SyncMessage = toMessageBase(record, view, extras);
   if (record.deleted) wire.deleted = true;
-  if (record.type === MessageType.REPLY && record.referenceMessageId !== null) {
+  if (record.type === MessageType.REPLY && record.referenceMessageId !== null && !record.deleted) {
     const referenced = view.references?.get(record.referenceMessageId);
     wire.referenced_message =
       referenced === undefined || referenced === null || referenced.deleted

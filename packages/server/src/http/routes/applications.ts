@@ -15,7 +15,11 @@ export function registerApplicationRoutes(api: HttpServer, { accounts }: Service
     { schema: { body: CreateApplicationBody }, config: { auth: 'human', resource: 'self' } },
     async (request, reply) => {
       const owner = principalOf(request).user;
-      const { application, bot } = await accounts.createApplication(owner.id, request.body.name, request.body.description ?? '');
+      const { application, bot } = await accounts.createApplication(
+        owner.id,
+        request.body.name,
+        request.body.description ?? '',
+      );
       return reply.code(201).send(toApplication(application, bot, owner));
     },
   );
@@ -47,11 +51,15 @@ export function registerApplicationRoutes(api: HttpServer, { accounts }: Service
   api.post(
     '/applications/:application_id/bot',
     { schema: { params: ApplicationParams }, config: { auth: 'human', resource: 'application' } },
-    async (request) => ({ token: await accounts.resetBotToken(principalOf(request).user.id, request.params.application_id) }),
+    async (request) => ({
+      token: await accounts.resetBotToken(principalOf(request).user.id, request.params.application_id),
+    }),
   );
   api.post(
     '/applications/:application_id/bot/reset',
     { schema: { params: ApplicationParams }, config: { auth: 'human', resource: 'application' } },
-    async (request) => ({ token: await accounts.resetBotToken(principalOf(request).user.id, request.params.application_id) }),
+    async (request) => ({
+      token: await accounts.resetBotToken(principalOf(request).user.id, request.params.application_id),
+    }),
   );
 }

@@ -28,15 +28,17 @@ export function registerMessageRoutes(api: HttpServer, services: Services): void
 
   api.get(
     '/channels/:channel_id/messages',
-    { schema: { params: IdParams.channel, querystring: ListMessagesQuery }, config: { auth: 'required', resource: 'channel' } },
+    {
+      schema: { params: IdParams.channel, querystring: ListMessagesQuery },
+      config: { auth: 'required', resource: 'channel' },
+    },
     async (request) => messages.list(principalOf(request).user.id, request.params.channel_id, request.query),
   );
 
   api.get(
     '/channels/:channel_id/messages/:message_id',
     { schema: { params: MessageParams }, config: { auth: 'required', resource: 'message' } },
-    async (request) =>
-      messages.get(principalOf(request).user.id, request.params.channel_id, request.params.message_id),
+    async (request) => messages.get(principalOf(request).user.id, request.params.channel_id, request.params.message_id),
   );
 
   api.patch(

@@ -31,7 +31,10 @@ export function registerReactionRoutes(api: HttpServer, { messages }: Services):
 
   api.delete(
     `${BASE}/:emoji/:user_id`,
-    { schema: { params: ReactionUserParams }, config: { auth: 'required', resource: 'message', rateLimit: 'reaction' } },
+    {
+      schema: { params: ReactionUserParams },
+      config: { auth: 'required', resource: 'message', rateLimit: 'reaction' },
+    },
     async (request, reply) => {
       const { channel_id, message_id, emoji, user_id } = request.params;
       await reactions.remove(principalOf(request).user.id, channel_id, message_id, emoji, user_id);
@@ -41,7 +44,10 @@ export function registerReactionRoutes(api: HttpServer, { messages }: Services):
 
   api.get(
     `${BASE}/:emoji`,
-    { schema: { params: ReactionParams, querystring: ListReactionsQuery }, config: { auth: 'required', resource: 'message' } },
+    {
+      schema: { params: ReactionParams, querystring: ListReactionsQuery },
+      config: { auth: 'required', resource: 'message' },
+    },
     async (request) => {
       const { channel_id, message_id, emoji } = request.params;
       return reactions.users(principalOf(request).user.id, channel_id, message_id, emoji, request.query);

@@ -7,13 +7,20 @@ import type { Services } from '../../services';
 export function registerReadStateRoutes(api: HttpServer, { readStates }: Services): void {
   api.post(
     '/channels/:channel_id/messages/:message_id/ack',
-    { schema: { params: MessageParams, body: AckBody }, config: { auth: 'required', resource: 'message' } },
+    {
+      schema: { params: MessageParams, body: AckBody },
+      config: { auth: 'required', resource: 'message' },
+      // Every field of the body is optional, so no body at all means the same as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request) => {
       await readStates.ack(
         principalOf(request).user.id,
         request.params.channel_id,
         request.params.message_id,
-        request.body ?? {},
+        request.body,
       );
       return { token: null };
     },

@@ -1,3 +1,4 @@
+import type { GatewayGuild, Guild, MessageDeleteEvent } from '@concord/protocol';
 import type { EventPublisher, EventRoute } from '../../domain/events';
 import type { BanRecord, InviteRecord, MemberRecord, RoleRecord, UserRecord } from '../../stores/records';
 import {
@@ -22,11 +23,11 @@ const userRoute = (userId: string): EventRoute => ({ kind: 'users', userIds: [us
 export class GuildAnnouncer {
   constructor(private readonly events: EventPublisher) {}
 
-  guildCreated(userId: string, data: unknown): void {
+  guildCreated(userId: string, data: GatewayGuild): void {
     this.events.publish({ type: 'GUILD_CREATE', data, route: userRoute(userId) });
   }
 
-  guildUpdated(guildId: string, data: unknown): void {
+  guildUpdated(guildId: string, data: Guild): void {
     this.events.publish({ type: 'GUILD_UPDATE', data, route: guildRoute(guildId) });
   }
 
@@ -77,11 +78,19 @@ export class GuildAnnouncer {
   }
 
   banAdded(ban: BanRecord, user: UserRecord): void {
-    this.events.publish({ type: 'GUILD_BAN_ADD', data: toGuildUserEvent(ban.guildId, user), route: guildRoute(ban.guildId) });
+    this.events.publish({
+      type: 'GUILD_BAN_ADD',
+      data: toGuildUserEvent(ban.guildId, user),
+      route: guildRoute(ban.guildId),
+    });
   }
 
   banRemoved(guildId: string, user: UserRecord): void {
-    this.events.publish({ type: 'GUILD_BAN_REMOVE', data: toGuildUserEvent(guildId, user), route: guildRoute(guildId) });
+    this.events.publish({
+      type: 'GUILD_BAN_REMOVE',
+      data: toGuildUserEvent(guildId, user),
+      route: guildRoute(guildId),
+    });
   }
 
   inviteCreated(invite: InviteRecord, inviter: UserRecord | undefined): void {
@@ -100,7 +109,7 @@ export class GuildAnnouncer {
     });
   }
 
-  messageDeleted(guildId: string, channelId: string, data: unknown): void {
+  messageDeleted(guildId: string, channelId: string, data: MessageDeleteEvent): void {
     this.events.publish({ type: 'MESSAGE_DELETE', data, route: guildRoute(guildId, channelId) });
   }
 }

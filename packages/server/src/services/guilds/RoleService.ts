@@ -16,8 +16,7 @@ import { isOwner, knownPermissions, requireGrantable, requireManageableRole } fr
 import { denseRanks, planReorder, type PositionChange } from './roleOrder';
 import { announceMoves, deleteRoleCompacting, insertRoleAtBottom } from './roleWrites';
 
-const EVERYONE_NAME_FIXED = () =>
-  fieldError('name', 'ROLE_NAME_FIXED', 'The @everyone role cannot be renamed.');
+const EVERYONE_NAME_FIXED = () => fieldError('name', 'ROLE_NAME_FIXED', 'The @everyone role cannot be renamed.');
 
 /**
  * Roles: MANAGE_ROLES, and the hierarchy — a member below the owner only touches roles strictly

@@ -14,7 +14,11 @@ export const LARGE_GUILD_THRESHOLD = 50;
  * The GUILD_CREATE payload for one member: the guild, its roles, the channels that member may view,
  * and the members of a small guild. Undefined when the guild or the membership is gone.
  */
-export async function buildGatewayGuild(store: Store, guildId: string, userId: string): Promise<GatewayGuild | undefined> {
+export async function buildGatewayGuild(
+  store: Store,
+  guildId: string,
+  userId: string,
+): Promise<GatewayGuild | undefined> {
   const [guild, member, roles, channels, memberCount] = await Promise.all([
     store.guilds.get(guildId),
     store.guilds.getMember(guildId, userId),

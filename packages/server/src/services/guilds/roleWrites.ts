@@ -9,7 +9,11 @@ import { planInsertAtBottom, planRemove, type PositionChange } from './roleOrder
  */
 
 /** Creates `role` just above @everyone, moving the others up; announces every change. */
-export async function insertRoleAtBottom(store: Store, announce: GuildAnnouncer, role: RoleRecord): Promise<RoleRecord> {
+export async function insertRoleAtBottom(
+  store: Store,
+  announce: GuildAnnouncer,
+  role: RoleRecord,
+): Promise<RoleRecord> {
   const existing = await store.guilds.listRoles(role.guildId);
   const shifts = planInsertAtBottom(existing, role.guildId);
   // Room first, then the role: a failure in between leaves a harmless gap, never two roles at one rank.

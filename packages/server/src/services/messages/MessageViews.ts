@@ -33,6 +33,23 @@ export class MessageViews {
     return reactions === undefined ? { users, references } : { users, references, reactions };
   }
 
+  /**
+   * The view of a message about to be written (or rewritten), loaded before the write: its event can
+   * then be published as soon as the write resolves, with no await in between, so one node publishes
+   * a channel's events in the order the store committed them.
+   */
+  async prepare(draft: {
+    authorId: string;
+    mentionUserIds: readonly string[];
+    reference: MessageRecord | null;
+  }): Promise<MessageView> {
+    const { reference } = draft;
+    const userIds = new Set([draft.authorId, ...draft.mentionUserIds]);
+    if (reference !== null) for (const id of [reference.authorId, ...reference.mentionUserIds]) userIds.add(id);
+    const users = new Map((await this.store.users.getMany([...userIds])).map((u) => [u.id, u]));
+    return { users, references: new Map(reference === null ? [] : [[reference.id, reference]]) };
+  }
+
   /** Wire messages for `records`, in the same order. */
   async render(
     channelId: string,

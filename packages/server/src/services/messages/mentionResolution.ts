@@ -23,13 +23,22 @@ interface MentionPolicy {
 
 export function mentionPolicy(allowed: AllowedMentionsInput | undefined): MentionPolicy {
   // Without allowed_mentions Discord parses every kind and pings the author of a replied message.
-  if (allowed === undefined || allowed === null) return { users: 'all', roles: 'all', everyone: true, repliedUser: true };
+  if (allowed === undefined || allowed === null)
+    return { users: 'all', roles: 'all', everyone: true, repliedUser: true };
   const parse = new Set(allowed.parse ?? []);
   if (parse.has('users') && allowed.users !== undefined) {
-    throw fieldError('allowed_mentions', 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', 'parse:["users"] and users are mutually exclusive.');
+    throw fieldError(
+      'allowed_mentions',
+      'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+      'parse:["users"] and users are mutually exclusive.',
+    );
   }
   if (parse.has('roles') && allowed.roles !== undefined) {
-    throw fieldError('allowed_mentions', 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', 'parse:["roles"] and roles are mutually exclusive.');
+    throw fieldError(
+      'allowed_mentions',
+      'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+      'parse:["roles"] and roles are mutually exclusive.',
+    );
   }
   return {
     users: parse.has('users') ? 'all' : new Set(allowed.users ?? []),

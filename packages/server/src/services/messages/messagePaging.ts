@@ -30,7 +30,11 @@ export async function listMessagePage(
   const idCursors = [query.around, query.before, query.after].filter((c) => c !== undefined).length;
   const seqCursors = query.after_seq !== undefined || query.before_seq !== undefined;
   if (idCursors > 1 || (idCursors > 0 && seqCursors)) {
-    throw fieldError('_root', 'MESSAGE_CURSOR_CONFLICT', 'Use only one of around, before, after (or after_seq / before_seq).');
+    throw fieldError(
+      '_root',
+      'MESSAGE_CURSOR_CONFLICT',
+      'Use only one of around, before, after (or after_seq / before_seq).',
+    );
   }
   if (seqCursors) {
     const range: MessageRange = { limit };

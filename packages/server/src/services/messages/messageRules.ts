@@ -1,4 +1,4 @@
-import { ChannelType, ErrorCode, type CreateMessageBody } from '@concord/protocol';
+import { ChannelType, ErrorCode, MessageType, type CreateMessageBody } from '@concord/protocol';
 import { DomainError, fieldError } from '../../domain/errors';
 import type { ChannelRecord, MessageRecord } from '../../stores/records';
 
@@ -52,4 +52,14 @@ export function normaliseNonce(nonce: CreateMessageBody['nonce']): string | null
 export function requireLive(message: MessageRecord | undefined): MessageRecord {
   if (message === undefined || message.deleted) throw new DomainError(ErrorCode.UnknownMessage);
   return message;
+}
+
+/** Messages whose text someone typed; system messages (joins, recipient changes) have no editable text. */
+const TYPED_MESSAGE_TYPES: ReadonlySet<number> = new Set([MessageType.DEFAULT, MessageType.REPLY]);
+
+/** Only the author may change a message's content, and only of a message they typed (50005). */
+export function requireContentEditor(message: MessageRecord, userId: string): void {
+  if (message.authorId !== userId || !TYPED_MESSAGE_TYPES.has(message.type)) {
+    throw new DomainError(ErrorCode.CannotEditOtherUsersMessage);
+  }
 }
