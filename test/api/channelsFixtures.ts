@@ -52,9 +52,7 @@ export function sendMessage(channelId: string, author: TestUser, content = 'hell
  * or cannot show (that a channel row is gone). Reads a private field: test-only.
  */
 export function storeOf(server: TestServer): { store: Store; ids: () => string } {
-  const services = server.app.services as unknown as { channels: { deps: { store: Store; ids: { next(): string } } } };
-  const { store, ids } = services.channels.deps;
-  return { store, ids: () => ids.next() };
+  return { store: server.store, ids: () => server.ids.next() };
 }
 
 /** The events (optionally of one type) published since `from`, an index into `server.events`. */

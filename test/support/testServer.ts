@@ -7,7 +7,8 @@ import { parseConfig, type Config } from '../../packages/server/src/config';
 import { systemClock } from '../../packages/server/src/domain/clock';
 import type { DomainEvent } from '../../packages/server/src/domain/events';
 import { Argon2PasswordHasher } from '../../packages/server/src/domain/passwords';
-import { SnowflakeGenerator } from '../../packages/server/src/domain/snowflake';
+import { SnowflakeGenerator, type IdGenerator } from '../../packages/server/src/domain/snowflake';
+import type { Store } from '../../packages/server/src/stores/ports';
 import { openSqliteStore } from '../../packages/server/src/stores/sqlite/openSqliteStore';
 
 export interface TestUser {
@@ -20,6 +21,9 @@ export interface TestUser {
 
 export interface TestServer {
   app: App;
+  /** The node's store, for fixtures that the API cannot build quickly (e.g. 500 channels). */
+  store: Store;
+  ids: IdGenerator;
   baseUrl: string;
   dataDir: string;
   /** Every domain event published since start, in order. */
@@ -53,6 +57,8 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
     app,
+    store,
+    ids,
     baseUrl,
     dataDir,
     events,

@@ -13,3 +13,5 @@ export * from './schemas/applications';
 export * from './schemas/channelsExtra';
 export * from './schemas/guildsExtra';
 export * from './schemas/messagesExtra';
+export * from './gateway/opcodes';
+export * from './gateway/payloads';

@@ -1,5 +1,9 @@
 import type {
+  AckBody,
   Application,
+  ChannelPositionsBody,
+  EditOverwriteBody,
+  RolePositionsBody,
   AuthSession,
   Ban,
   Channel,
@@ -115,6 +119,27 @@ export class ConcordApi {
   }
   createGuildChannel(guildId: string, body: CreateGuildChannelBody): Promise<Channel> {
     return this.rest.post(`/guilds/${guildId}/channels`, body);
+  }
+  setChannelPositions(guildId: string, body: ChannelPositionsBody): Promise<void> {
+    return this.rest.patch(`/guilds/${guildId}/channels`, body);
+  }
+  editChannelPermissions(channelId: string, overwriteId: string, body: EditOverwriteBody): Promise<void> {
+    return this.rest.put(`/channels/${channelId}/permissions/${overwriteId}`, body);
+  }
+  deleteChannelPermission(channelId: string, overwriteId: string): Promise<void> {
+    return this.rest.delete(`/channels/${channelId}/permissions/${overwriteId}`);
+  }
+  channelInvites(channelId: string): Promise<Invite[]> {
+    return this.rest.get(`/channels/${channelId}/invites`);
+  }
+  currentMember(guildId: string): Promise<GuildMember> {
+    return this.rest.get(`/users/@me/guilds/${guildId}/member`);
+  }
+  modifyCurrentMember(guildId: string, body: { nick?: string | null }): Promise<GuildMember> {
+    return this.rest.patch(`/guilds/${guildId}/members/@me`, body);
+  }
+  reorderRoles(guildId: string, positions: RolePositionsBody): Promise<Role[]> {
+    return this.rest.patch(`/guilds/${guildId}/roles`, positions);
   }
   roles(guildId: string): Promise<Role[]> {
     return this.rest.get(`/guilds/${guildId}/roles`);
@@ -232,8 +257,27 @@ export class ConcordApi {
   ): Promise<User[]> {
     return this.rest.get(`/channels/${channelId}/messages/${messageId}/reactions/${enc(emoji)}`, query);
   }
-  ack(channelId: string, messageId: string): Promise<{ token: null }> {
-    return this.rest.post(`/channels/${channelId}/messages/${messageId}/ack`, {});
+  ack(channelId: string, messageId: string, body: AckBody = {}): Promise<{ token: null }> {
+    return this.rest.post(`/channels/${channelId}/messages/${messageId}/ack`, body);
+  }
+  bulkDelete(channelId: string, messageIds: string[]): Promise<void> {
+    return this.rest.post(`/channels/${channelId}/messages/bulk-delete`, { messages: messageIds });
+  }
+  removeUserReaction(channelId: string, messageId: string, emoji: string, userId: string): Promise<void> {
+    return this.rest.delete(`/channels/${channelId}/messages/${messageId}/reactions/${enc(emoji)}/${userId}`);
+  }
+  clearReactions(channelId: string, messageId: string, emoji?: string): Promise<void> {
+    const suffix = emoji === undefined ? '' : `/${enc(emoji)}`;
+    return this.rest.delete(`/channels/${channelId}/messages/${messageId}/reactions${suffix}`);
+  }
+  pins(channelId: string): Promise<Message[]> {
+    return this.rest.get(`/channels/${channelId}/pins`);
+  }
+  pin(channelId: string, messageId: string): Promise<void> {
+    return this.rest.put(`/channels/${channelId}/pins/${messageId}`);
+  }
+  unpin(channelId: string, messageId: string): Promise<void> {
+    return this.rest.delete(`/channels/${channelId}/pins/${messageId}`);
   }
   readStates(): Promise<ReadState[]> {
     return this.rest.get('/users/@me/read-states');

@@ -112,8 +112,12 @@ export function toPartialGuild(guild: GuildRecord, viewerId: string, permissions
 }
 
 export function toGuildMember(member: MemberRecord, user: UserRecord): GuildMember {
+  return { user: toUser(user), ...toPartialMember(member) };
+}
+
+/** A member without its user: what Discord attaches to guild message and typing events. */
+export function toPartialMember(member: MemberRecord): Omit<GuildMember, 'user'> {
   return {
-    user: toUser(user),
     nick: member.nick,
     avatar: null,
     roles: [...member.roleIds],

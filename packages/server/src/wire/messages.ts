@@ -12,6 +12,7 @@ import {
 } from '@concord/protocol';
 import type { MemberRecord, MessageRecord, ReactionCount, UserRecord } from '../stores/records';
 import { isoTime, toUser } from './users';
+import { toPartialMember } from './guilds';
 
 /** One message of `Message` without `referenced_message` (what a reply embeds). */
 type MessageBase = Omit<Message, 'referenced_message'>;
@@ -120,17 +121,7 @@ export function toMessage(record: MessageRecord, view: MessageView, extras: Mess
 
 /** Discord's partial member on guild message events: the member without its user. */
 export function toMessageMember(member: MemberRecord): MessageMember {
-  return {
-    nick: member.nick,
-    avatar: null,
-    roles: [...member.roleIds],
-    joined_at: isoTime(member.joinedAt),
-    deaf: false,
-    mute: false,
-    flags: 0,
-    pending: false,
-    communication_disabled_until: null,
-  };
+  return toPartialMember(member);
 }
 
 export function toMessageDeleteEvent(record: MessageRecord, guildId: string | null): MessageDeleteEvent {

@@ -1,0 +1,51 @@
+import type { PresenceStore, SessionPresence } from './PresenceStore';
+
+/** The embedded presence store: maps in memory, bounded by the sessions that exist. */
+export class InProcessPresenceStore implements PresenceStore {
+  private readonly byUser = new Map<string, Map<string, SessionPresence>>();
+  private readonly typing = new Map<string, number>();
+
+  async set(presence: SessionPresence): Promise<void> {
+    let sessions = this.byUser.get(presence.userId);
+    if (sessions === undefined) {
+      sessions = new Map();
+      this.byUser.set(presence.userId, sessions);
+    }
+    sessions.set(presence.sessionId, { ...presence, activities: [...presence.activities] });
+  }
+
+  async remove(userId: string, sessionId: string): Promise<void> {
+    const sessions = this.byUser.get(userId);
+    sessions?.delete(sessionId);
+    if (sessions?.size === 0) this.byUser.delete(userId);
+  }
+
+  async sessionsOf(userId: string): Promise<SessionPresence[]> {
+    return [...(this.byUser.get(userId)?.values() ?? [])];
+  }
+
+  async sessionsOfMany(userIds: readonly string[]): Promise<Map<string, SessionPresence[]>> {
+    const result = new Map<string, SessionPresence[]>();
+    for (const userId of userIds) {
+      const sessions = this.byUser.get(userId);
+      if (sessions !== undefined) result.set(userId, [...sessions.values()]);
+    }
+    return result;
+  }
+
+  async startTyping(channelId: string, userId: string, now: number, windowMs: number): Promise<boolean> {
+    const key = `${channelId}:${userId}`;
+    const until = this.typing.get(key);
+    if (until !== undefined && until > now) return false;
+    this.typing.set(key, now + windowMs);
+    if (this.typing.size > 100_000) {
+      for (const [k, expiry] of this.typing) if (expiry <= now) this.typing.delete(k);
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.byUser.clear();
+    this.typing.clear();
+  }
+}

@@ -1,0 +1,35 @@
+import type { Activity } from '@concord/protocol';
+
+/** What a user's device says about itself; a user's presence is the aggregate of their sessions. */
+export type SessionStatus = 'online' | 'idle' | 'dnd' | 'invisible';
+export type ClientKind = 'desktop' | 'mobile' | 'web';
+
+export interface SessionPresence {
+  userId: string;
+  /** The gateway session id. */
+  sessionId: string;
+  status: SessionStatus;
+  clientKind: ClientKind;
+  activities: Activity[];
+}
+
+/**
+ * Who is online, per gateway session. Heartbeats and status changes never touch the database:
+ * embedded this is a map; in a cluster, a TTL'd key-value store that a node renews while its
+ * sessions live, so a crashed node's users go offline by themselves.
+ *
+ * Contract: `set` replaces the session's entry; `remove` of a missing entry is a no-op;
+ * `sessionsOf` returns the live entries of a user in no particular order.
+ */
+export interface PresenceStore {
+  set(presence: SessionPresence): Promise<void>;
+  remove(userId: string, sessionId: string): Promise<void>;
+  sessionsOf(userId: string): Promise<SessionPresence[]>;
+  sessionsOfMany(userIds: readonly string[]): Promise<Map<string, SessionPresence[]>>;
+  /**
+   * Marks the user as typing in the channel; resolves false when they were already marked within
+   * `windowMs`, so repeated typing calls do not fan out again.
+   */
+  startTyping(channelId: string, userId: string, now: number, windowMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
