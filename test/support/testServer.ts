@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../packages/server/src/app';
-import { parseConfig, type Config } from '../../packages/server/src/config';
+import { parseConfig, type ConfigOverrides } from '../../packages/server/src/config';
 import { systemClock } from '../../packages/server/src/domain/clock';
 import type { DomainEvent } from '../../packages/server/src/domain/events';
 import { Argon2PasswordHasher } from '../../packages/server/src/domain/passwords';
@@ -38,7 +38,7 @@ export interface TestServer {
 let userCounter = 0;
 
 /** A real node: real SQLite file in a temp dir, real HTTP on an ephemeral port. */
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
   const config = parseConfig(
     {},

@@ -1,12 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from './bus/Bus';
+import { InProcessBus } from './bus/InProcessBus';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { LocalEventPublisher } from './domain/events';
 import { Argon2PasswordHasher, type PasswordHasher } from './domain/passwords';
 import type { IdGenerator } from './domain/snowflake';
+import { GatewayServer } from './gateway/GatewayServer';
 import { buildHttpServer, type HttpServer } from './http/server';
 import type { RouteInfo } from './http/routeConfig';
 import { createLogger } from './logger';
+import { InProcessPresenceStore } from './presence/InProcessPresenceStore';
+import type { PresenceStore } from './presence/PresenceStore';
 import { createServices, type Services } from './services';
 import type { Store } from './stores/ports';
 
@@ -14,6 +19,10 @@ export interface AppDeps {
   config: Config;
   store: Store;
   ids: IdGenerator;
+  /** Fan-out between nodes; embedded default: in-process. */
+  bus?: Bus;
+  /** Who is online; embedded default: in memory. */
+  presence?: PresenceStore;
   clock?: Clock;
   hasher?: PasswordHasher;
   logger?: FastifyBaseLogger;
@@ -21,21 +30,27 @@ export interface AppDeps {
 
 export interface App {
   http: HttpServer;
+  gateway: GatewayServer;
   services: Services;
   events: LocalEventPublisher;
   /** Every API route with its access metadata (drives the authorization matrix test). */
   routes: RouteInfo[];
-  /** Stops accepting work, finishes in-flight requests, then closes the store. */
+  /**
+   * Asks gateway clients to move (RECONNECT), stops accepting requests, finishes in-flight ones,
+   * then closes the engines.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Builds a node from its dependencies without binding a port: the entry point listens, tests call
- * `app.http.listen({ port: 0 })`.
+ * `app.http.listen({ port: 0 })`. The gateway shares the HTTP server's port.
  */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger(deps.config);
+  const bus = deps.bus ?? new InProcessBus();
+  const presence = deps.presence ?? new InProcessPresenceStore();
   const events = new LocalEventPublisher();
   const services = createServices({
     config: deps.config,
@@ -43,19 +58,35 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ids: deps.ids,
     clock,
     events,
+    presence,
     hasher: deps.hasher ?? new Argon2PasswordHasher(),
   });
   const { http, routes } = buildHttpServer({ config: deps.config, store: deps.store, services, clock, logger });
+  const gateway = new GatewayServer({
+    config: deps.config,
+    store: deps.store,
+    services,
+    bus,
+    presence,
+    events,
+    clock,
+    logger,
+  });
+  gateway.attach(http.server);
   await http.ready();
   let closing: Promise<void> | undefined;
   return {
     http,
+    gateway,
     services,
     events,
     routes,
     close() {
       closing ??= (async () => {
+        await gateway.close();
         await http.close();
+        await bus.close();
+        await presence.close();
         await deps.store.close();
       })();
       return closing;

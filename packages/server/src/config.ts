@@ -29,6 +29,22 @@ export const ConfigSchema = Type.Object({
   rateLimits: Type.Boolean(),
   /** Trust X-Forwarded-For from a load balancer in front of the node. */
   trustProxy: Type.Boolean(),
+  /** True when CONCORD_PUBLIC_URL was given; otherwise URLs handed to clients follow the request's Host. */
+  publicUrlSet: Type.Boolean(),
+  gateway: Type.Object({
+    /** HELLO's heartbeat_interval (Discord: 41250 ms). */
+    heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+    /** How long a disconnected session may be resumed. */
+    resumeWindowMs: Type.Integer({ minimum: 1_000, maximum: 3_600_000 }),
+    /** Dispatches kept per session for RESUME; beyond this the session can only re-identify. */
+    resumeBufferEvents: Type.Integer({ minimum: 10, maximum: 100_000 }),
+    /** Bytes a socket may have unsent before it is closed as a slow consumer (4900). */
+    maxBufferedBytes: Type.Integer({ minimum: 16_384, maximum: 256 * 1024 * 1024 }),
+    /** Browser origins allowed to open a gateway socket (non-browser clients send no Origin). */
+    allowedOrigins: Type.Array(Type.String()),
+    /** Guilds with more members than this get presence on request only, not pushed. */
+    presenceMaxGuildSize: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -55,8 +71,20 @@ function boolFrom(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be a boolean, got "${raw}"`);
 }
 
+function listFrom(env: Env, key: string): string[] {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim().replace(/\/+$/, ''))
+    .filter((entry) => entry.length > 0);
+}
+
 /** Builds the configuration from environment variables (`CONCORD_*`), with defaults for a laptop. */
-export function parseConfig(env: Env, overrides: Partial<Config> = {}): Config {
+/** Values that win over the environment (tests, embedding); gateway settings may be given in part. */
+export type ConfigOverrides = Partial<Omit<Config, 'gateway'>> & { gateway?: Partial<Config['gateway']> };
+
+export function parseConfig(env: Env, overrides: ConfigOverrides = {}): Config {
   const port = overrides.port ?? intFrom(env, 'CONCORD_PORT', 8080);
   const host = overrides.host ?? env.CONCORD_HOST ?? '0.0.0.0';
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
@@ -70,6 +98,17 @@ export function parseConfig(env: Env, overrides: Partial<Config> = {}): Config {
     bodyLimit: overrides.bodyLimit ?? intFrom(env, 'CONCORD_BODY_LIMIT', 1024 * 1024),
     rateLimits: overrides.rateLimits ?? boolFrom(env, 'CONCORD_RATE_LIMITS', true),
     trustProxy: overrides.trustProxy ?? boolFrom(env, 'CONCORD_TRUST_PROXY', false),
+    publicUrlSet:
+      overrides.publicUrlSet ?? (overrides.publicUrl !== undefined || (env.CONCORD_PUBLIC_URL ?? '') !== ''),
+    gateway: {
+      heartbeatIntervalMs: intFrom(env, 'CONCORD_HEARTBEAT_INTERVAL_MS', 41_250),
+      resumeWindowMs: intFrom(env, 'CONCORD_RESUME_WINDOW_MS', 180_000),
+      resumeBufferEvents: intFrom(env, 'CONCORD_RESUME_BUFFER_EVENTS', 2_000),
+      maxBufferedBytes: intFrom(env, 'CONCORD_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),
+      allowedOrigins: listFrom(env, 'CONCORD_ALLOWED_ORIGINS'),
+      presenceMaxGuildSize: intFrom(env, 'CONCORD_PRESENCE_MAX_GUILD_SIZE', 1_000),
+      ...overrides.gateway,
+    },
   };
   if (!validator.Check(candidate)) {
     const problems = validator

@@ -142,7 +142,7 @@ export function buildHttpServer(deps: HttpDeps): { http: HttpServer; routes: Rou
 
   void http.register(
     async (api) => {
-      registerApiRoutes(api as unknown as HttpServer, services);
+      registerApiRoutes(api, services, config);
     },
     { prefix: API_PREFIX },
   );

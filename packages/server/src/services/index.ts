@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { EventPublisher } from '../domain/events';
 import type { PasswordHasher } from '../domain/passwords';
+import type { PresenceStore } from '../presence/PresenceStore';
 import type { IdGenerator } from '../domain/snowflake';
 import type { Store } from '../stores/ports';
 import { AccessService } from './AccessService';
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   events: EventPublisher;
   hasher: PasswordHasher;
   access: AccessService;
+  /** Who is online and who is typing: never the database. */
+  presence: PresenceStore;
 }
 
 export interface Services {

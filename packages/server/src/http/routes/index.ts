@@ -1,14 +1,17 @@
+import type { Config } from '../../config';
 import type { Services } from '../../services';
 import type { HttpServer } from '../server';
 import { registerApplicationRoutes } from './applications';
 import { registerAuthRoutes } from './auth';
 import { registerChannelRoutes } from './channels';
+import { registerGatewayRoutes } from './gateway';
 import { registerGuildRoutes } from './guilds';
 import { registerMessageRoutes } from './messages';
 import { registerUserRoutes } from './users';
 
 /** Every REST route, mounted under /api/v10. One file per resource. */
-export function registerApiRoutes(api: HttpServer, services: Services): void {
+export function registerApiRoutes(api: HttpServer, services: Services, config: Config): void {
+  registerGatewayRoutes(api, config);
   registerAuthRoutes(api, services);
   registerUserRoutes(api, services);
   registerApplicationRoutes(api, services);

@@ -1,0 +1,53 @@
+import type WebSocket from 'ws';
+
+/**
+ * One client socket, as the session sees it. Keeping `ws` behind this port lets the session logic be
+ * tested without sockets and keeps framing details (fragmented dispatches) in one place.
+ */
+export interface Connection {
+  /** A complete text frame (HELLO, HEARTBEAT_ACK, …). */
+  sendText(text: string): void;
+  /**
+   * A dispatch: the shared, pre-serialized `{"op":0,"t":…,"d":…,"s":` prefix, then this session's
+   * sequence number and the closing brace, as two fragments of one WebSocket message, so every
+   * recipient is sent the very same prefix bytes.
+   */
+  sendDispatch(prefix: Buffer, s: number): void;
+  close(code: number, reason: string): void;
+  /** Bytes queued in user space and not yet handed to the kernel. */
+  readonly bufferedAmount: number;
+  readonly isOpen: boolean;
+}
+
+export class WsConnection implements Connection {
+  constructor(private readonly socket: WebSocket) {}
+
+  sendText(text: string): void {
+    if (this.isOpen) this.socket.send(text);
+  }
+
+  sendDispatch(prefix: Buffer, s: number): void {
+    if (!this.isOpen) return;
+    this.socket.send(prefix, { binary: false, fin: false });
+    this.socket.send(`${s}}`, { binary: false, fin: true });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+}
+
+/** Builds the shared prefix of a dispatch frame; `dataJson` is used as is. */
+export function dispatchPrefix(type: string, dataJson: string): Buffer {
+  return Buffer.from(`{"op":0,"t":${JSON.stringify(type)},"d":${dataJson},"s":`);
+}
