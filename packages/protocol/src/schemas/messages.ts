@@ -28,6 +28,8 @@ export const MessageBase = Type.Object({
   id: Snowflake,
   channel_id: Snowflake,
   guild_id: Type.Optional(Snowflake),
+  /** On gateway events: the channel's type, so a client can place a message of an unknown DM channel. */
+  channel_type: Type.Optional(Type.Integer()),
   author: User,
   content: Type.String(),
   timestamp: Timestamp,

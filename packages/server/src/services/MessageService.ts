@@ -95,6 +95,7 @@ export class MessageService {
     const event: SyncMessage & { member?: MessageMember } = toMessage(message, view, {
       ...nonce,
       guildId: context.channel.guildId,
+      channelType: context.channel.type,
     });
     if (context.guild !== undefined) event.member = toMessageMember(context.guild.member);
     this.deps.events.publish({ type: 'MESSAGE_CREATE', data: event, route: channelRoute(context.channel) });

@@ -34,6 +34,8 @@ export interface MessageExtras {
   nonce?: string | number;
   /** Events carry the guild id; REST responses do not. */
   guildId?: string | null;
+  /** Events carry the channel type (Discord's `channel_type`). */
+  channelType?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ function toMessageBase(record: MessageRecord, view: MessageView, extras: Message
     seq: record.seq,
   };
   if (extras.guildId !== undefined && extras.guildId !== null) wire.guild_id = extras.guildId;
+  if (extras.channelType !== undefined) wire.channel_type = extras.channelType;
   const reactions = view.reactions?.get(record.id);
   if (reactions !== undefined && reactions.length > 0) wire.reactions = reactions.map(toReaction);
   if (extras.nonce !== undefined) wire.nonce = extras.nonce;

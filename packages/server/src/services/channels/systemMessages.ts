@@ -1,4 +1,4 @@
-import type { MessageType } from '@concord/protocol';
+import { ChannelType, type MessageType } from '@concord/protocol';
 import type { Clock } from '../../domain/clock';
 import type { EventPublisher } from '../../domain/events';
 import type { Store } from '../../stores/ports';
@@ -18,7 +18,7 @@ export interface SystemMessage {
 }
 
 /**
- * Appends a system message to a private channel through the store, so it takes the next `seq` like
+ * Appends a system message to a group DM through the store, so it takes the next `seq` like
  * any message and clients see membership changes in order with the conversation.
  */
 export async function postSystemMessage(
@@ -42,7 +42,11 @@ export async function postSystemMessage(
   });
   deps.events.publish({
     type: 'MESSAGE_CREATE',
-    data: toMessage(stored, { users: new Map([message.actor, ...message.mentions].map((u) => [u.id, u])) }),
+    data: toMessage(
+      stored,
+      { users: new Map([message.actor, ...message.mentions].map((u) => [u.id, u])) },
+      { channelType: ChannelType.GROUP_DM },
+    ),
     route: { kind: 'private', channelId: message.channelId, recipientIds: message.recipientIds },
   });
 }
