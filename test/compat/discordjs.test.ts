@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials, type Message } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawGateway } from '../support/rawGateway';
+import { ConcordApi, GatewayClient } from '@concord/sdk';
+import WebSocket from 'ws';
 import { startServer, type TestServer, type TestUser } from '../support/testServer';
 
 /**
@@ -13,6 +14,8 @@ let client: Client;
 let botId: string;
 let guildChannelId: string;
 let dmChannelId: string;
+/** The human's own client: the Concord SDK over the gateway. */
+let humanClient: GatewayClient;
 
 beforeAll(async () => {
   server = await startServer({ rateLimits: true });
@@ -42,9 +45,16 @@ beforeAll(async () => {
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(token);
   await ready;
+  humanClient = new GatewayClient({
+    api: new ConcordApi({ baseUrl: server.baseUrl, token: human.token }),
+    token: human.token,
+    WebSocket,
+  });
+  await humanClient.connect();
 }, 60_000);
 
 afterAll(async () => {
+  await humanClient?.close();
   await client?.destroy();
   await server?.close();
 });
@@ -58,31 +68,27 @@ describe('discord.js 14 compatibility', () => {
   });
 
   it('receives a guild message and replies; the human sees the reply', async () => {
-    const gw = await RawGateway.connect(server.baseUrl);
-    await gw.ready(human.token);
-    const sent = await human.api.sendMessage(guildChannelId, { content: 'ping in guild' });
-    const reply = await gw.waitFor(
-      (f) => f.t === 'MESSAGE_CREATE' && (f.d as { author: { id: string } }).author.id === botId,
+    const replied = humanClient.waitFor(
+      'MESSAGE_CREATE',
+      (m) => m.author.id === botId && m.channel_id === guildChannelId,
       10_000,
     );
-    expect(reply.d).toMatchObject({
+    const sent = await human.api.sendMessage(guildChannelId, { content: 'ping in guild' });
+    expect(await replied).toMatchObject({
       channel_id: guildChannelId,
       content: 'echo: ping in guild',
       type: 19,
       message_reference: { message_id: sent.id },
     });
-    gw.close();
   });
 
   it('receives a DM and replies in the DM', async () => {
-    const gw = await RawGateway.connect(server.baseUrl);
-    await gw.ready(human.token);
-    await human.api.sendMessage(dmChannelId, { content: 'ping in DM' });
-    const reply = await gw.waitFor(
-      (f) => f.t === 'MESSAGE_CREATE' && (f.d as { author: { id: string } }).author.id === botId,
+    const replied = humanClient.waitFor(
+      'MESSAGE_CREATE',
+      (m) => m.author.id === botId && m.channel_id === dmChannelId,
       10_000,
     );
-    expect(reply.d).toMatchObject({ channel_id: dmChannelId, content: 'echo: ping in DM' });
-    gw.close();
+    await human.api.sendMessage(dmChannelId, { content: 'ping in DM' });
+    expect(await replied).toMatchObject({ channel_id: dmChannelId, content: 'echo: ping in DM' });
   });
 });

@@ -263,11 +263,10 @@ describe('ChannelSync', () => {
               sync.offer(message(C, s));
             }),
           );
-          await scheduler.waitAll();
+          await settle(scheduler, sync);
           // What READY says after a reconnect: the head, so anything never heard of is fetched too.
           sync.observeHead(C, n);
-          await scheduler.waitAll();
-          await sync.idle();
+          await settle(scheduler, sync);
           expect(delivered).toEqual(range(1, n).filter((s) => !deleted.has(s)));
           expect(sync.cursor(C)).toBe(n);
         },
@@ -276,3 +275,13 @@ describe('ChannelSync', () => {
     );
   });
 });
+
+/** Runs scheduled work until the sync has nothing left in flight (a drain may schedule its fetch a tick later). */
+async function settle(scheduler: fc.Scheduler, sync: ChannelSync): Promise<void> {
+  let idle = false;
+  void sync.idle().then(() => (idle = true));
+  while (!idle) {
+    await scheduler.waitAll();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}

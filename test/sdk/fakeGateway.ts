@@ -35,11 +35,7 @@ export class FakeGateway {
     const index = this.taken++;
     const existing = this.connections[index];
     if (existing !== undefined) return Promise.resolve(existing);
-    return withTimeout(
-      new Promise<FakeConnection>((resolve) => this.waiting.push(resolve)),
-      timeoutMs,
-      'a connection',
-    );
+    return withTimeout(new Promise<FakeConnection>((resolve) => this.waiting.push(resolve)), timeoutMs, 'a connection');
   }
 
   async close(): Promise<void> {
@@ -92,7 +88,9 @@ export class FakeConnection {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no op ${ops.join('/')} frame within ${timeoutMs} ms (got ${this.ops()})`);
-      await withTimeout(new Promise<void>((resolve) => this.wakers.push(resolve)), left, `op ${ops.join('/')}`).catch(() => {});
+      await withTimeout(new Promise<void>((resolve) => this.wakers.push(resolve)), left, `op ${ops.join('/')}`).catch(
+        () => {},
+      );
     }
   }
 

@@ -19,17 +19,14 @@ export class FakeRest {
   /** Holds every messages answer until this resolves (to let live events race a fill). */
   gate: Promise<void> | undefined;
 
-  private constructor(
-    private readonly server: http.Server,
-    readonly baseUrl: string,
-  ) {}
+  private readonly server = http.createServer((request, response) => void this.handle(request, response));
+  baseUrl = '';
 
   static async start(): Promise<FakeRest> {
-    let rest: FakeRest | undefined;
-    const server = http.createServer((request, response) => void rest?.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    rest = new FakeRest(server, `http://127.0.0.1:${port}`);
+    const rest = new FakeRest();
+    await new Promise<void>((resolve) => rest.server.listen(0, '127.0.0.1', resolve));
+    const { port } = rest.server.address() as AddressInfo;
+    rest.baseUrl = `http://127.0.0.1:${port}`;
     return rest;
   }
 

@@ -34,7 +34,11 @@ describe('identify → READY', () => {
     const readyData = ready({
       private_channels: [dmChannel('7', 3)],
       guilds: [{ id: '50', unavailable: true }],
-      read_state: { version: 1, partial: false, entries: [{ id: '7', last_message_id: null, mention_count: 2, last_seq: 1 }] },
+      read_state: {
+        version: 1,
+        partial: false,
+        entries: [{ id: '7', last_message_id: null, mention_count: 2, last_seq: 1 }],
+      },
     });
     const identify = await acceptIdentify(connection, readyData, [guild('50', [guildChannel('51', '50', 2)])]);
 
@@ -88,7 +92,7 @@ describe('identify → READY', () => {
 describe('heartbeats', () => {
   it('heartbeats with the last seq every interval, and measures latency from the ack', async () => {
     const gw = h.client();
-    const connection = await connectReady(gw, 40);
+    const connection = await connectReady(gw, 100);
     connection.dispatch('TYPING_START', { channel_id: '7', user_id: '9', timestamp: 1 });
     for (;;) {
       const beat = await connection.next(GatewayOpcode.HEARTBEAT, 2000);
@@ -117,7 +121,7 @@ describe('heartbeats', () => {
     const gw = h.client();
     const reconnecting: ReconnectInfo[] = [];
     gw.on('reconnecting', (info) => reconnecting.push(info));
-    const first = await connectReady(gw, 40);
+    const first = await connectReady(gw, 100);
     first.dispatch('TYPING_START', { channel_id: '7', user_id: '9', timestamp: 1 });
     first.autoAck = false;
 
@@ -150,6 +154,21 @@ describe('server-driven reconnects', () => {
     expect((await first.closed).code).toBe(4000);
     second.hello();
     expect((await second.next(GatewayOpcode.RESUME)).d).toMatchObject({ session_id: 'session-1', seq: 1 });
+  });
+
+  it('connect() called while reconnecting resolves once the session is resumed', async () => {
+    const gw = h.client();
+    const first = await connectReady(gw);
+    first.terminate();
+    await gw.waitFor('reconnecting', undefined, 2000);
+    const again = gw.connect();
+    const second = await h.gateway.nextConnection();
+    second.hello();
+    await second.next(GatewayOpcode.RESUME);
+    second.seq = 1;
+    second.dispatch('RESUMED', {});
+    expect((await again).session_id).toBe('session-1');
+    expect(h.gateway.connections).toHaveLength(2);
   });
 
   it('INVALID_SESSION (d: false): waits, then IDENTIFYs again on the same socket', async () => {

@@ -1,8 +1,8 @@
 import type { Message, MessageDeleteEvent, SyncMessage } from '@concord/protocol';
-import { ApiRequestError } from '../RestClient';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { MemoryCursorStore, type CursorStore } from './CursorStore';
 import { GatewayError } from './GatewayError';
+import { deleteEventOf, fresher, isRefusal, isTombstone, tombstoneOf, type Held } from './heldMessages';
 
 /** Reads a channel's messages with `seq > afterSeq`, ascending, tombstones included (`?after_seq=`). */
 export type FetchMessagesAfter = (channelId: string, afterSeq: number, limit: number) => Promise<SyncMessage[]>;
@@ -28,10 +28,6 @@ export interface ChannelSyncOptions {
   maxHeldPerChannel?: number;
   random?: () => number;
 }
-
-/** A message known to be deleted: it takes its seq, but is never delivered as new. */
-type Tombstone = MessageDeleteEvent & { deleted: true };
-type Held = Message | Tombstone;
 
 type Input =
   | { kind: 'head'; seq: number }
@@ -244,7 +240,13 @@ export class ChannelSync {
       let failures = 0;
       let stalls = 0;
       for (;;) {
-        await this.deliverContiguous(channel);
+        // Only awaited when the sink or the cursor store is async, so live in-order messages are
+        // delivered in the same tick they arrive.
+        const delivering = this.deliverContiguous(channel);
+        if (delivering !== undefined) {
+          await delivering;
+          continue;
+        }
         if (this.stopped || channel.forgotten) return;
         const cursor = channel.cursor ?? 0;
         if (cursor >= channel.target) return;
@@ -283,42 +285,67 @@ export class ChannelSync {
     }
   }
 
-  private async deliverContiguous(channel: ChannelState): Promise<void> {
+  /**
+   * Hands over held messages while the next seq is there. Synchronous (returns undefined) as long
+   * as the sink and the cursor store are; otherwise a promise for the rest of the run.
+   */
+  private deliverContiguous(channel: ChannelState): Promise<void> | undefined {
     for (;;) {
-      if (this.stopped || channel.forgotten || channel.cursor === undefined) return;
+      if (this.stopped || channel.forgotten || channel.cursor === undefined) return undefined;
       const seq = channel.cursor + 1;
       const next = channel.held.get(seq);
-      if (next === undefined) return;
+      if (next === undefined) return undefined;
       channel.held.delete(seq);
-      if (!isTombstone(next)) {
-        channel.delivering = seq;
-        try {
-          await this.options.onMessage(next);
-        } catch (error) {
-          this.report('DELIVERY_FAILED', channel.id, error);
-        }
-        channel.delivering = undefined;
+      const sinking = isTombstone(next) ? undefined : this.sink(channel, next);
+      if (sinking !== undefined) {
+        return sinking.then(() => this.afterDelivery(channel, next)).then(() => this.deliverContiguous(channel));
       }
-      channel.cursor = seq;
-      await this.saveCursor(channel);
-      // An edit or deletion that came in while an async sink held this message: pass it on now.
-      const late = channel.held.get(seq);
-      if (late !== undefined) {
-        channel.held.delete(seq);
-        if (isTombstone(late)) {
-          if (!isTombstone(next)) this.options.onDelete(deleteEventOf(late));
-        } else if (!isTombstone(next)) this.options.onUpdate(late);
-      }
+      const saving = this.afterDelivery(channel, next);
+      if (saving !== undefined) return saving.then(() => this.deliverContiguous(channel));
     }
   }
 
-  private async saveCursor(channel: ChannelState): Promise<void> {
-    if (channel.cursor === undefined) return;
+  private sink(channel: ChannelState, message: Message): Promise<void> | undefined {
+    channel.delivering = message.seq;
+    let result: void | Promise<void> = undefined;
     try {
-      await this.cursors.set(channel.id, channel.cursor);
+      result = this.options.onMessage(message);
+    } catch (error) {
+      this.report('DELIVERY_FAILED', channel.id, error);
+    }
+    if (!(result instanceof Promise)) {
+      channel.delivering = undefined;
+      return undefined;
+    }
+    return result
+      .catch((error: unknown) => this.report('DELIVERY_FAILED', channel.id, error))
+      .finally(() => (channel.delivering = undefined));
+  }
+
+  /** Moves the cursor past `entry`, then passes on an edit or deletion that came in while an async sink had it. */
+  private afterDelivery(channel: ChannelState, entry: Held): Promise<void> | undefined {
+    channel.cursor = entry.seq;
+    const late = channel.held.get(entry.seq);
+    if (late !== undefined) {
+      channel.held.delete(entry.seq);
+      if (!isTombstone(entry)) {
+        if (isTombstone(late)) this.options.onDelete(deleteEventOf(late));
+        else this.options.onUpdate(late);
+      }
+    }
+    return this.saveCursor(channel);
+  }
+
+  private saveCursor(channel: ChannelState): Promise<void> | undefined {
+    if (channel.cursor === undefined) return undefined;
+    let result: void | Promise<void> = undefined;
+    try {
+      result = this.cursors.set(channel.id, channel.cursor);
     } catch (error) {
       this.report('CURSOR_STORE_FAILED', channel.id, error);
     }
+    if (!(result instanceof Promise)) return undefined;
+    return result.catch((error: unknown) => this.report('CURSOR_STORE_FAILED', channel.id, error));
   }
 
   /** Waits `ms`, or less if `stop()` is called. */
@@ -366,36 +393,4 @@ function seqOf(input: Input): number {
     case 'delete':
       return input.event.seq;
   }
-}
-
-function isTombstone(held: Held): held is Tombstone {
-  return 'deleted' in held && held.deleted === true;
-}
-
-function tombstoneOf(message: SyncMessage): Tombstone {
-  const tombstone: Tombstone = { id: message.id, channel_id: message.channel_id, seq: message.seq, deleted: true };
-  if (message.guild_id !== undefined) tombstone.guild_id = message.guild_id;
-  return tombstone;
-}
-
-function deleteEventOf(tombstone: Tombstone): MessageDeleteEvent {
-  const { deleted: _deleted, ...event } = tombstone;
-  return event;
-}
-
-/** Of two copies of one message, the one that reflects more: a deletion wins, then the later edit. */
-function fresher(current: Held | undefined, incoming: Held): Held {
-  if (current === undefined) return incoming;
-  if (isTombstone(current)) return current;
-  if (isTombstone(incoming)) return incoming;
-  return editedAt(incoming) > editedAt(current) ? incoming : current;
-}
-
-function editedAt(message: Message): number {
-  return message.edited_timestamp === null ? 0 : Date.parse(message.edited_timestamp) || 0;
-}
-
-/** A 4xx (other than 429) will not change by retrying: the channel is gone or no longer visible. */
-function isRefusal(error: unknown): boolean {
-  return error instanceof ApiRequestError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }

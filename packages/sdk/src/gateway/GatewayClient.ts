@@ -9,50 +9,20 @@ import {
   type RequestGuildMembersData,
   type SyncMessage,
 } from '@concord/protocol';
-import type { ConcordApi } from '../ConcordApi';
-import { backoffDelay, jitterBetween, type BackoffOptions } from './backoff';
+import { backoffDelay, jitterBetween } from './backoff';
 import { ChannelSync } from './ChannelSync';
 import { ClientCache, type Dispatch } from './ClientCache';
-import type { CursorStore } from './CursorStore';
 import { feedSync } from './dispatchToSync';
 import type { GatewayEvents, GatewayState } from './events';
+import type { GatewayClientOptions } from './GatewayClientOptions';
 import { GatewayError } from './GatewayError';
 import { GatewaySocket, gatewayUrl } from './GatewaySocket';
+import { defaultProperties, gatewayToken, presencePayload } from './handshake';
 import { Heartbeater } from './Heartbeater';
-import { globalWebSocket, type WebSocketConstructor } from './WebSocketLike';
+import { globalWebSocket } from './WebSocketLike';
 import { TypedEmitter } from './TypedEmitter';
 
-export interface GatewayClientOptions {
-  /** REST client: looks up the gateway URL (`GET /gateway`) and fills gaps (`GET …/messages?after_seq=`). */
-  api: ConcordApi;
-  /** A user token, or `Bot <token>` (IDENTIFY carries it without the prefix, as on Discord). */
-  token: string;
-  /** Gateway intents (bits of `GatewayIntent`); the server's default applies when omitted. */
-  intents?: number;
-  /** A stable id of this device, so a reconnecting device replaces its own older session. */
-  deviceId?: string;
-  properties?: IdentifyData['properties'];
-  /** Presence to identify with; `setPresence` changes it (and it is kept for re-identifies). */
-  presence?: PresenceUpdateData;
-  /** WebSocket implementation; default `globalThis.WebSocket`. Node 20: `import WebSocket from 'ws'`. */
-  WebSocket?: WebSocketConstructor;
-  /** Connect here instead of asking `GET /gateway`. */
-  url?: string;
-  /** Where per-channel sync cursors live (default: memory). */
-  cursors?: CursorStore;
-  /** false: raw dispatches only — no `message` events, no REST gap-fill (default true). */
-  sync?: boolean;
-  /** Reconnect delays (default 1 s doubling to 30 s, with jitter). */
-  reconnectBackoff?: BackoffOptions;
-  /** Gap-fill retry delays (default 250 ms doubling to 5 s). */
-  syncRetry?: BackoffOptions;
-  /** Wait before identifying again after INVALID_SESSION, as Discord asks (default [1000, 5000] ms). */
-  invalidSessionDelayMs?: [number, number];
-  /** Give up on a connection that makes no progress before READY/RESUMED (default 30 s). */
-  handshakeTimeoutMs?: number;
-  /** For tests: the jitter source. */
-  random?: () => number;
-}
+export type { GatewayClientOptions } from './GatewayClientOptions';
 
 /** Close code for connections the client drops to resume later: anything but 1000/1001, which end the session. */
 const RESUMABLE_CLOSE = 4000;
@@ -209,6 +179,8 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
         onBadFrame: (text) => this.emit('debug', `ignored a frame that is not gateway JSON: ${text.slice(0, 100)}`),
       });
     } catch (error) {
+      // A bad resume URL must not keep the client away: the next attempt asks discovery.
+      this.resumeUrl = undefined;
       this.emit('debug', `could not open ${url}: ${String(error)}`);
       return this.scheduleReconnect('socket-failed');
     }
@@ -264,7 +236,7 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
   }
 
   private sendHandshake(): void {
-    const token = this.options.token.startsWith('Bot ') ? this.options.token.slice(4) : this.options.token;
+    const token = gatewayToken(this.options.token);
     if (this.sessionId !== undefined) {
       this.setState('resuming');
       this.socket?.send({ op: GatewayOpcode.RESUME, d: { token, session_id: this.sessionId, seq: this.seq } });
@@ -295,13 +267,18 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
       this.emit('ready', dispatch.d);
       this.resolveWaiters(dispatch.d);
     }
-    if (dispatch.t === 'RESUMED') this.emit('resumed', dispatch.d);
+    if (dispatch.t === 'RESUMED') {
+      this.emit('resumed', dispatch.d);
+      // `connect()` called while reconnecting waits for the session to be live again, however it gets there.
+      if (this.lastReady !== undefined) this.resolveWaiters(this.lastReady);
+    }
     if (this.sync !== undefined) feedSync(this.sync, dispatch, goneChannels);
   }
 
   private onReady(ready: ReadyData): void {
     this.sessionId = ready.session_id;
-    this.resumeUrl = ready.resume_gateway_url;
+    // Empty when the server has no better place to resume than where discovery points.
+    this.resumeUrl = ready.resume_gateway_url === '' ? undefined : ready.resume_gateway_url;
     this.lastReady = ready;
     this.onSessionLive();
   }
@@ -437,19 +414,4 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
     const message = `a listener of ${String(event)} threw: ${error instanceof Error ? error.message : String(error)}`;
     this.emit('error', new GatewayError('LISTENER_FAILED', message, { cause: error }));
   }
-}
-
-/** Op 3 wants every field; fill in Discord's defaults for the ones left out. */
-function presencePayload(presence: PresenceUpdateData): Required<PresenceUpdateData> {
-  return {
-    since: presence.since ?? null,
-    activities: presence.activities ?? [],
-    status: presence.status,
-    afk: presence.afk ?? false,
-  };
-}
-
-function defaultProperties(): IdentifyData['properties'] {
-  const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
-  return { os: platform ?? 'browser', browser: 'concord-sdk', device: 'concord-sdk' };
 }

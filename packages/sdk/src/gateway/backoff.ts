@@ -14,7 +14,11 @@ export interface BackoffOptions {
  * once) over time; keeping half fixed means a retry never fires instantly in a hot loop, and the cap
  * bounds how long a client stays away once the server is back.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const baseMs = options.baseMs ?? 1000;
   const maxMs = options.maxMs ?? 30_000;
   const factor = options.factor ?? 2;

@@ -39,7 +39,11 @@ export function feedSync(sync: ChannelSync, dispatch: Dispatch, goneChannels: re
       ids.forEach((id, index) => {
         const seq = seqs[index];
         if (typeof seq !== 'number') return;
-        sync.remove(guildId === undefined ? { id, channel_id: channelId, seq } : { id, channel_id: channelId, guild_id: guildId, seq });
+        sync.remove(
+          guildId === undefined
+            ? { id, channel_id: channelId, seq }
+            : { id, channel_id: channelId, guild_id: guildId, seq },
+        );
       });
       return;
     }

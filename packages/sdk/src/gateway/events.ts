@@ -78,7 +78,7 @@ export interface RawDispatch {
 
 /** Where the connection is. */
 export type GatewayState =
-  /** Not started, or stopped by `close()` / a fatal close code. */
+  /** Not started yet. */
   | 'idle'
   /** Looking up the URL, opening the socket, waiting for HELLO. */
   | 'connecting'

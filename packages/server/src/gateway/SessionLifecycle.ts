@@ -41,15 +41,11 @@ export interface LifecycleDeps {
   ready: ReadyBuilder;
 }
 
-/** Close codes after which the client may still RESUME: the session waits for it. */
-const DETACHING_CLOSE_CODES: ReadonlySet<number> = new Set([
-  GatewayCloseCode.SLOW_CONSUMER,
-  GatewayCloseCode.RATE_LIMITED,
-  GatewayCloseCode.UNKNOWN_ERROR,
-  1006,
-  1011,
-  1012,
-]);
+/**
+ * A client closing with 1000 or 1001 ends its session, as on Discord; any other close (discord.js
+ * uses 4200 to resume, our SDK 4000, a dropped network 1006) leaves it resumable for the window.
+ */
+const SESSION_ENDING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 
 const RESUME_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -138,7 +134,13 @@ export class SessionLifecycle {
       return;
     }
     // A client resuming from a new socket while the old one still looks open: the old one is stale.
-    for (const old of previous) old.connection.close(GatewayCloseCode.UNKNOWN_ERROR, 'session resumed elsewhere');
+    // It is also unbound from the session at once: until its close handshake ends (up to ws's 30 s
+    // for a silent peer) the sweep still sees it, and its heartbeat timeout must not invalidate the
+    // session that has just moved to the new socket (nor may its frames act on that session).
+    for (const old of previous) {
+      old.session = null;
+      old.connection.close(GatewayCloseCode.UNKNOWN_ERROR, 'session resumed elsewhere');
+    }
     link.session = session;
     this.attachedLinks.set(session, link);
     await this.deps.tracker.online(session);
@@ -148,8 +150,7 @@ export class SessionLifecycle {
     const session = link.session;
     if (session === null || this.attachedLinks.get(session) !== link) return;
     this.attachedLinks.delete(session);
-    // A client closing with 1000/1001 ends its session, as on Discord; other closes may resume.
-    if (session.canResume && DETACHING_CLOSE_CODES.has(code)) {
+    if (session.canResume && !SESSION_ENDING_CLOSE_CODES.has(code)) {
       session.detach(this.deps.clock.now());
       await this.deps.tracker.offline(session);
       return;
@@ -165,11 +166,16 @@ export class SessionLifecycle {
     const link = this.attachedLinks.get(session);
     this.attachedLinks.delete(session);
     link?.connection.close(GatewayCloseCode.SESSION_TIMED_OUT, 'session ended');
-    const stillHere = this.deps.sessions.hasUser(session.userId);
-    for (const guildId of session.guildIds) this.deps.views.release(guildId, session.userId, stillHere);
-    session.guildIds.clear();
-    this.deps.subscriptions.release(BusSubject.user(session.userId));
-    await this.deps.tracker.offline(session);
+    try {
+      // Announce before letting go of the guilds: the tracker tells `session.guildIds` (sized by their
+      // views) that the user went offline; with the set already cleared, nobody in a guild heard it.
+      await this.deps.tracker.offline(session);
+    } finally {
+      const stillHere = this.deps.sessions.hasUser(session.userId);
+      for (const guildId of session.guildIds) this.deps.views.release(guildId, session.userId, stillHere);
+      session.guildIds.clear();
+      this.deps.subscriptions.release(BusSubject.user(session.userId));
+    }
   }
 
   /** The user joined a guild while connected: follow it from this very event on. */
