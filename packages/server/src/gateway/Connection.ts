@@ -14,6 +14,8 @@ export interface Connection {
    */
   sendDispatch(prefix: Buffer, s: number): void;
   close(code: number, reason: string): void;
+  /** Drops the connection without a close handshake (a peer that will not answer one). */
+  terminate(): void;
   /** Bytes queued in user space and not yet handed to the kernel. */
   readonly bufferedAmount: number;
   readonly isOpen: boolean;
@@ -36,6 +38,10 @@ export class WsConnection implements Connection {
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
     }
+  }
+
+  terminate(): void {
+    this.socket.terminate();
   }
 
   get bufferedAmount(): number {

@@ -21,6 +21,9 @@ const VIEW_EVENTS: ReadonlySet<string> = new Set([
   'GUILD_MEMBER_REMOVE',
 ]);
 
+/** Channel events that can take the channel away from someone who could see it. */
+const CHANNEL_CHANGES: ReadonlySet<string> = new Set(['CHANNEL_UPDATE', 'CHANNEL_DELETE']);
+
 const RECENT_IDS = 10_000;
 
 /**
@@ -70,20 +73,27 @@ export class Fanout {
     const { type, route } = envelope.header;
     if (route.kind !== 'guild') return;
     const frames = new FrameVariants(envelope);
-    if (VIEW_EVENTS.has(type)) view.apply(type, frames.data());
     const channelId = route.channelId;
+    // Whoever could see a channel before it was deleted or hidden from them must hear of it too:
+    // deciding only on the view after the change, nobody would ever receive a CHANNEL_DELETE.
+    const viewedBefore =
+      channelId !== undefined && CHANNEL_CHANGES.has(type)
+        ? new Set([...view.localMemberIds()].filter((userId) => view.canView(userId, channelId)))
+        : undefined;
+    if (VIEW_EVENTS.has(type)) view.apply(type, frames.data());
     const intent = requiredIntent(type, 'guild');
-    const recipients: GatewaySession[] = [];
+    // Sessions that follow the guild, told or not: a deleted guild is left even without GUILDS.
+    const followers: GatewaySession[] = [];
     for (const userId of view.localMemberIds()) {
-      if (channelId !== undefined && !view.canView(userId, channelId)) continue;
+      if (channelId !== undefined && !view.canView(userId, channelId) && viewedBefore?.has(userId) !== true) continue;
       for (const session of this.sessions.sessionsOf(userId)) {
         if (!session.guildIds.has(view.id) || !inShard(session, view.id)) continue;
+        followers.push(session);
         if (intent !== 0 && (session.identity.intents & intent) === 0) continue;
-        recipients.push(session);
         session.dispatch(frames.for(session));
       }
     }
-    if (type === 'GUILD_DELETE') for (const session of recipients) this.hooks.leaveGuild(session, view.id);
+    if (type === 'GUILD_DELETE') for (const session of followers) this.hooks.leaveGuild(session, view.id);
   }
 
   private deliverUserEvent(envelope: Envelope, userIds: readonly string[], scope: 'private' | 'user'): void {
@@ -100,6 +110,7 @@ export class Fanout {
           }
           continue;
         }
+        if (type === 'CHANNEL_CREATE' || type === 'CHANNEL_RECIPIENT_ADD') rememberPartners(session, frames.data());
         if (type === 'GUILD_CREATE') {
           const guild = frames.data() as GatewayGuild;
           if (!inShard(session, guild.id)) continue;
@@ -107,8 +118,9 @@ export class Fanout {
         }
         // Direct messages go to shard 0 only, as on Discord.
         if (scope === 'private' && session.identity.shard[0] !== 0) continue;
-        if (intent !== 0 && (session.identity.intents & intent) === 0) continue;
-        session.dispatch(frames.for(session));
+        if (intent === 0 || (session.identity.intents & intent) !== 0) session.dispatch(frames.for(session));
+        // Left even when the session is not told (no GUILDS intent): otherwise it would still hold the
+        // guild, and the GUILD_CREATE of a later re-join would not follow it again.
         if (type === 'GUILD_DELETE') {
           const { id } = frames.data() as { id: string };
           if (session.guildIds.has(id)) this.hooks.leaveGuild(session, id);
@@ -124,6 +136,16 @@ export class Fanout {
     if (this.recentOrder.length > RECENT_IDS) this.recent.delete(this.recentOrder.shift() as string);
     return false;
   }
+}
+
+/**
+ * A DM or group DM that appeared (or grew) while the session is connected: its other recipients
+ * now share it with this user and so hear their presence, as those listed at READY do.
+ */
+function rememberPartners(session: GatewaySession, data: unknown): void {
+  const { recipients, user } = data as { recipients?: Array<{ id: string }>; user?: { id: string } };
+  for (const recipient of recipients ?? []) session.partnerIds.add(recipient.id);
+  if (user !== undefined && user.id !== session.userId) session.partnerIds.add(user.id);
 }
 
 /** Discord's shard formula: a guild belongs to shard `(guild_id >> 22) % shard_count`. */

@@ -34,6 +34,9 @@ export interface GatewayDeps {
   logger: FastifyBaseLogger;
 }
 
+/** How long a shutting-down node waits for clients to answer its close frame before dropping them. */
+const SHUTDOWN_CLOSE_GRACE_MS = 1_000;
+
 /** Largest client frame accepted; Discord allows 4096 bytes, we allow a little more. */
 export const MAX_INBOUND_FRAME_BYTES = 16 * 1024;
 
@@ -114,6 +117,13 @@ export class GatewayServer {
     for (const link of [...this.links]) link.connection.close(1012, 'node shutting down: reconnect');
     await Promise.all([...this.sessions.all()].map((session) => this.lifecycle.destroy(session)));
     this.subscriptions.clear();
+    // A client that stopped reading never answers the close frame, and ws waits 30 s for that answer
+    // (holding the HTTP server's close, so the whole shutdown, hostage): give the others a moment
+    // to finish their close handshake, then drop whatever is left.
+    for (let waited = 0; this.links.size > 0 && waited < SHUTDOWN_CLOSE_GRACE_MS; waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    for (const link of [...this.links]) link.connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
@@ -125,7 +135,7 @@ export class GatewayServer {
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(link, data, isBinary));
     ws.on('close', (code: number) => {
       this.links.delete(link);
-      void this.lifecycle.socketClosed(link, code);
+      this.background(this.lifecycle.socketClosed(link, code));
     });
     ws.on('error', () => link.connection.close(GatewayCloseCode.UNKNOWN_ERROR, 'socket error'));
     const version = url.searchParams.get('v');
@@ -171,13 +181,14 @@ export class GatewayServer {
           return;
         }
         link.busy = true;
-        void (
-          frame.op === GatewayOpcode.IDENTIFY
+        this.background(
+          (frame.op === GatewayOpcode.IDENTIFY
             ? this.lifecycle.identify(link, frame.d)
             : this.lifecycle.resume(link, frame.d)
-        ).finally(() => {
-          link.busy = false;
-        });
+          ).finally(() => {
+            link.busy = false;
+          }),
+        );
         return;
       default:
         break;
@@ -186,9 +197,14 @@ export class GatewayServer {
       link.connection.close(GatewayCloseCode.NOT_AUTHENTICATED, 'identify first');
       return;
     }
-    if (frame.op === GatewayOpcode.PRESENCE_UPDATE) void this.lifecycle.updatePresence(session, frame.d);
+    if (frame.op === GatewayOpcode.PRESENCE_UPDATE) this.background(this.lifecycle.updatePresence(session, frame.d));
     else if (frame.op === GatewayOpcode.REQUEST_GUILD_MEMBERS)
-      void this.lifecycle.requestGuildMembers(session, frame.d);
+      this.background(this.lifecycle.requestGuildMembers(session, frame.d));
+  }
+
+  /** Work started from a socket event: a failure is logged, never an unhandled rejection. */
+  private background(task: Promise<unknown>): void {
+    task.catch((error: unknown) => this.deps.logger.error({ err: error }, 'gateway task failed'));
   }
 
   /** Heartbeat timeouts (zombie sockets), unidentified sockets, and expired resume windows. */
@@ -196,22 +212,35 @@ export class GatewayServer {
     const now = this.deps.clock.now();
     const timeout = heartbeatTimeout(this.deps.config.gateway.heartbeatIntervalMs);
     for (const link of this.links) {
+      // A socket must authenticate within a bounded time even if it heartbeats; an INVALID_SESSION
+      // leaves the client seconds to identify again, well inside this.
+      if (link.session === null && !link.busy && now - link.openedAt > timeout + UNBOUND_GRACE_MS) {
+        link.connection.close(GatewayCloseCode.NOT_AUTHENTICATED, 'no identify in time');
+        continue;
+      }
       if (now - link.lastHeartbeatAt <= timeout) continue;
       if (link.session === null) {
         link.connection.close(GatewayCloseCode.NOT_AUTHENTICATED, 'no identify in time');
       } else {
-        link.session.invalidate();
+        const session = link.session;
+        session.invalidate();
         link.connection.close(GatewayCloseCode.SESSION_TIMED_OUT, 'heartbeat missed');
+        // End the session now rather than on the socket's 'close': a zombie peer never answers the
+        // close frame, and ws waits 30 s before giving up on it — the user would look online until then.
+        this.background(this.lifecycle.destroy(session));
       }
     }
     const window = this.deps.config.gateway.resumeWindowMs;
     for (const session of [...this.sessions.all()]) {
       if (session.detachedAt !== null && (now - session.detachedAt > window || !session.canResume)) {
-        void this.lifecycle.destroy(session);
+        this.background(this.lifecycle.destroy(session));
       }
     }
   }
 }
+
+/** Extra time an unauthenticated socket gets beyond the heartbeat timeout. */
+const UNBOUND_GRACE_MS = 5_000;
 
 /** A client heartbeats every interval (the first after a random fraction of it); allow for jitter and lag. */
 export function heartbeatTimeout(intervalMs: number): number {

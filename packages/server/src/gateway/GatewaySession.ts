@@ -21,6 +21,9 @@ export interface SessionPresenceState {
   activities: Activity[];
 }
 
+const RESUMED_PREFIX = Buffer.from('{"op":0,"t":"RESUMED","d":{},"s":');
+const SLOW_CONSUMER_GRACE_MS = 1_000;
+
 /**
  * A gateway session: survives its socket for the resume window. It numbers its dispatches (`s`),
  * keeps them for RESUME, and holds back everything that arrives before READY has gone out, so a
@@ -113,7 +116,10 @@ export class GatewaySession {
     if (missed === undefined) return false;
     this.attach(connection);
     for (const entry of missed) connection.sendDispatch(entry.frame, entry.s);
-    this.emit(Buffer.from(`{"op":0,"t":"RESUMED","d":{},"s":`));
+    // RESUMED takes the next `s` but is not kept: a later resume must not replay an old RESUMED.
+    this.s += 1;
+    connection.sendDispatch(RESUMED_PREFIX, this.s);
+    this.cutIfSlow(connection);
     return true;
   }
 
@@ -136,10 +142,17 @@ export class GatewaySession {
     const connection = this.connection;
     if (connection === null) return;
     connection.sendDispatch(prefix, this.s);
-    // A client that does not read would make us buffer without bound: cut it loose; it can resume
-    // from the resume buffer, which is bounded too.
-    if (connection.bufferedAmount > this.maxBufferedBytes) {
-      connection.close(GatewayCloseCode.SLOW_CONSUMER, 'slow consumer: resume to continue');
-    }
+    this.cutIfSlow(connection);
+  }
+
+  /**
+   * A client that does not read would make us buffer without bound: cut it loose; it can resume
+   * from the resume buffer, which is bounded too. The close frame waits behind the unread bytes, so
+   * the socket is dropped outright if the client has not gone after a short grace.
+   */
+  private cutIfSlow(connection: Connection): void {
+    if (connection.bufferedAmount <= this.maxBufferedBytes) return;
+    connection.close(GatewayCloseCode.SLOW_CONSUMER, 'slow consumer: resume to continue');
+    setTimeout(() => connection.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 }

@@ -45,7 +45,14 @@ export function parseInboundFrame(text: string): InboundFrame {
   } catch {
     return decodeError('invalid JSON payload');
   }
-  if (!frameCheck.Check(raw)) return decodeError('invalid payload');
+  if (!frameCheck.Check(raw)) {
+    // An integer op outside the envelope's range is still an opcode we do not know (Discord: 4001).
+    const op = (raw as { op?: unknown } | null)?.op;
+    if (typeof raw === 'object' && !Array.isArray(raw) && Number.isInteger(op)) {
+      return { close: GatewayCloseCode.UNKNOWN_OPCODE, reason: `unknown opcode ${String(op)}` };
+    }
+    return decodeError('invalid payload');
+  }
   const { op, d } = raw;
   switch (op) {
     case GatewayOpcode.HEARTBEAT:

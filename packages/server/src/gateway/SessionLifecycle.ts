@@ -101,27 +101,46 @@ export class SessionLifecycle {
       config.gateway.maxBufferedBytes,
     );
     try {
-      await this.limiter.run(async () => {
+      const bound = await this.limiter.run(async () => {
+        // The socket may have closed while we authenticated or waited in line. Its 'close' has then
+        // come and gone, and nothing would ever end a session bound to it: do not start one.
+        if (!link.connection.isOpen) return false;
         link.session = session;
         session.attach(link.connection);
         this.attachedLinks.set(session, link);
         this.deps.sessions.add(session);
         this.deps.subscriptions.acquire(BusSubject.user(session.userId));
+        // A logout or password change committed after we authenticated but before we listened on the
+        // user's subject announced its SESSIONS_REVOKED to nobody: check the token again, now listening.
+        if ((await this.authenticate(data.token)) === undefined) {
+          link.connection.close(GatewayCloseCode.AUTHENTICATION_FAILED, 'authentication failed');
+          await this.destroy(session);
+          return false;
+        }
         await this.followGuilds(session);
         const frames = await this.deps.ready.build(session, principal.user, link.gatewayUrl);
+        if (!this.isLive(session)) return false;
         session.sendSnapshot(frames);
+        return this.attachedLinks.get(session) === link;
       });
-      await this.deps.tracker.online(session);
+      // Only a session still on its socket goes online: one whose socket closed meanwhile was detached
+      // (and announced offline) or ended, and marking it online now would leave a ghost behind.
+      if (bound) await this.deps.tracker.online(session);
     } catch (error) {
       this.deps.logger.error({ err: error, userId: session.userId }, 'identify failed');
       link.connection.close(GatewayCloseCode.UNKNOWN_ERROR, 'identify failed, try again');
       await this.destroy(session);
+    } finally {
+      // Ended while it was being set up: guilds it followed after `destroy` let go are released here.
+      if (!this.isLive(session)) this.releaseGuilds(session);
     }
   }
 
   async resume(link: ClientLink, data: ResumeData): Promise<void> {
     const session = this.deps.sessions.get(data.session_id);
     const principal = await this.authenticate(data.token);
+    // The new socket closed while we authenticated: binding the session to it would strand it there.
+    if (!link.connection.isOpen) return;
     const valid = session !== undefined && principal !== undefined && principal.user.id === session.userId;
     if (!valid || !session.canResume) {
       link.connection.sendText(JSON.stringify({ op: GatewayOpcode.INVALID_SESSION, d: false }));
@@ -165,17 +184,28 @@ export class SessionLifecycle {
     this.deps.sessions.remove(session);
     const link = this.attachedLinks.get(session);
     this.attachedLinks.delete(session);
+    // Unbind the socket too: until its close handshake ends it can still send frames, and a
+    // PRESENCE_UPDATE acting on the ended session would put it back in the presence store for good.
+    if (link !== undefined && link.session === session) link.session = null;
     link?.connection.close(GatewayCloseCode.SESSION_TIMED_OUT, 'session ended');
     try {
       // Announce before letting go of the guilds: the tracker tells `session.guildIds` (sized by their
       // views) that the user went offline; with the set already cleared, nobody in a guild heard it.
       await this.deps.tracker.offline(session);
     } finally {
-      const stillHere = this.deps.sessions.hasUser(session.userId);
-      for (const guildId of session.guildIds) this.deps.views.release(guildId, session.userId, stillHere);
-      session.guildIds.clear();
+      this.releaseGuilds(session);
       this.deps.subscriptions.release(BusSubject.user(session.userId));
     }
+  }
+
+  private isLive(session: GatewaySession): boolean {
+    return this.deps.sessions.get(session.id) === session;
+  }
+
+  private releaseGuilds(session: GatewaySession): void {
+    const stillHere = this.deps.sessions.hasUser(session.userId);
+    for (const guildId of session.guildIds) this.deps.views.release(guildId, session.userId, stillHere);
+    session.guildIds.clear();
   }
 
   /** The user joined a guild while connected: follow it from this very event on. */
@@ -220,10 +250,13 @@ export class SessionLifecycle {
       guilds
         .filter((guild) => inShard(session, guild.id))
         .map(async (guild) => {
-          const member = await store.guilds.getMember(guild.id, session.userId);
-          if (member === undefined) return;
+          // Subscribe (and load the view) first, read the membership second: a role change committed
+          // before the read is in the record, one committed after it arrives as an event we apply.
           session.guildIds.add(guild.id);
-          await views.acquire(guild.id, member);
+          const view = await views.acquire(guild.id, undefined);
+          const member = await store.guilds.getMember(guild.id, session.userId);
+          if (view !== undefined && member !== undefined) view.trackMember(member);
+          else this.leaveGuild(session, guild.id);
         }),
     );
   }
