@@ -10,6 +10,7 @@ import { GatewayServer } from './gateway/GatewayServer';
 import { buildHttpServer, type HttpServer } from './http/server';
 import type { RouteInfo } from './http/routeConfig';
 import { createLogger } from './logger';
+import { Metrics } from './metrics/Metrics';
 import { InProcessPresenceStore } from './presence/InProcessPresenceStore';
 import type { PresenceStore } from './presence/PresenceStore';
 import { createServices, type Services } from './services';
@@ -31,6 +32,7 @@ export interface AppDeps {
 export interface App {
   http: HttpServer;
   gateway: GatewayServer;
+  metrics: Metrics;
   services: Services;
   events: LocalEventPublisher;
   /** Every API route with its access metadata (drives the authorization matrix test). */
@@ -52,6 +54,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const bus = deps.bus ?? new InProcessBus();
   const presence = deps.presence ?? new InProcessPresenceStore();
   const events = new LocalEventPublisher();
+  const gatewayRef: { current?: GatewayServer } = {};
+  const metrics = new Metrics({
+    gateway: () => gatewayRef.current?.stats() ?? { connections: 0, sessions: 0, subscriptions: 0, guildViews: 0 },
+  });
   const services = createServices({
     config: deps.config,
     store: deps.store,
@@ -61,7 +67,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     presence,
     hasher: deps.hasher ?? new Argon2PasswordHasher(),
   });
-  const { http, routes } = buildHttpServer({ config: deps.config, store: deps.store, services, clock, logger });
+  const { http, routes } = buildHttpServer({
+    config: deps.config,
+    store: deps.store,
+    services,
+    clock,
+    logger,
+    metrics,
+  });
   const gateway = new GatewayServer({
     config: deps.config,
     store: deps.store,
@@ -71,13 +84,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
     events,
     clock,
     logger,
+    metrics,
   });
+  gatewayRef.current = gateway;
   gateway.attach(http.server);
   await http.ready();
   let closing: Promise<void> | undefined;
   return {
     http,
     gateway,
+    metrics,
     services,
     events,
     routes,

@@ -31,6 +31,12 @@ export const ConfigSchema = Type.Object({
   trustProxy: Type.Boolean(),
   /** True when CONCORD_PUBLIC_URL was given; otherwise URLs handed to clients follow the request's Host. */
   publicUrlSet: Type.Boolean(),
+  /** PostgreSQL connection string (cluster mode); unset, the node keeps its data in SQLite under dataDir. */
+  databaseUrl: Type.Union([Type.String({ pattern: '^postgres(ql)?://' }), Type.Undefined()]),
+  /** NATS server URL(s) for cluster mode (bus, presence, discovery); unset, the node is the whole cluster. */
+  natsUrl: Type.Union([Type.String({ pattern: '^nats://' }), Type.Undefined()]),
+  /** How long a crashed node's sessions (cluster mode) stay online before their presence expires. */
+  presenceTtlMs: Type.Integer({ minimum: 1_000, maximum: 600_000 }),
   gateway: Type.Object({
     /** HELLO's heartbeat_interval (Discord: 41250 ms). */
     heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
@@ -80,6 +86,46 @@ function listFrom(env: Env, key: string): string[] {
     .filter((entry) => entry.length > 0);
 }
 
+/**
+ * A postgres:// or postgresql:// URL, or undefined when unset. The value is never echoed in an
+ * error: it usually carries a password.
+ */
+function databaseUrlFrom(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`${key} must be a URL such as postgres://user:password@host:5432/concord`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${key} must be a postgres:// or postgresql:// URL, got a ${url.protocol} URL`);
+  }
+  return raw.trim();
+}
+
+/**
+ * A nats:// URL, or several separated by commas (seeds of a NATS cluster: split on commas before
+ * handing them to nats.js), or undefined when unset. Never echoed: it may carry a user and password.
+ */
+function natsUrlFrom(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const urls = raw.split(',').map((entry) => entry.trim());
+  for (const entry of urls) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`${key} must be a URL such as nats://127.0.0.1:4222`);
+    }
+    if (url.protocol !== 'nats:') throw new ConfigError(`${key} must be nats:// URLs, got a ${url.protocol} URL`);
+    if (url.hostname === '') throw new ConfigError(`${key} must name a host, as in nats://127.0.0.1:4222`);
+  }
+  return urls.join(',');
+}
+
 /** Builds the configuration from environment variables (`CONCORD_*`), with defaults for a laptop. */
 /** Values that win over the environment (tests, embedding); gateway settings may be given in part. */
 export type ConfigOverrides = Partial<Omit<Config, 'gateway'>> & { gateway?: Partial<Config['gateway']> };
@@ -100,6 +146,9 @@ export function parseConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     trustProxy: overrides.trustProxy ?? boolFrom(env, 'CONCORD_TRUST_PROXY', false),
     publicUrlSet:
       overrides.publicUrlSet ?? (overrides.publicUrl !== undefined || (env.CONCORD_PUBLIC_URL ?? '') !== ''),
+    databaseUrl: overrides.databaseUrl ?? databaseUrlFrom(env, 'CONCORD_DATABASE_URL'),
+    natsUrl: overrides.natsUrl ?? natsUrlFrom(env, 'CONCORD_NATS_URL'),
+    presenceTtlMs: overrides.presenceTtlMs ?? intFrom(env, 'CONCORD_PRESENCE_TTL_MS', 30_000),
     gateway: {
       heartbeatIntervalMs: intFrom(env, 'CONCORD_HEARTBEAT_INTERVAL_MS', 41_250),
       resumeWindowMs: intFrom(env, 'CONCORD_RESUME_WINDOW_MS', 180_000),

@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from './config';
 import { systemClock } from './domain/clock';
 import { SnowflakeGenerator } from './domain/snowflake';
 import { createLogger } from './logger';
+import { openPostgresStore } from './stores/postgres/openPostgresStore';
 import { openSqliteStore } from './stores/sqlite/openSqliteStore';
 
 /** The composition root: the only place that reads the environment, opens engines and listens. */
@@ -20,7 +21,15 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const ids = new SnowflakeGenerator(config.workerId, systemClock);
-  const store = await openSqliteStore({ file: path.join(config.dataDir, 'concord.db'), ids });
+  // Cluster mode when a database URL is given; otherwise the embedded SQLite file.
+  const store =
+    config.databaseUrl !== undefined
+      ? await openPostgresStore({
+          connectionString: config.databaseUrl,
+          ids,
+          onConnectionError: (err) => logger.warn({ err }, 'a pooled database connection failed'),
+        })
+      : await openSqliteStore({ file: path.join(config.dataDir, 'concord.db'), ids });
   const app = await createApp({ config, store, ids, logger });
   await app.http.listen({ port: config.port, host: config.host });
   const address = app.http.server.address();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Bus } from '../bus/Bus';
 import { BusSubject } from '../bus/Bus';
 import type { DomainEvent } from '../domain/events';
+import type { Metrics } from '../metrics/Metrics';
 import { encodeEnvelope } from './EventEnvelope';
 
 /**
@@ -13,10 +14,14 @@ export class BusBridge {
   private readonly nodeTag = randomBytes(6).toString('base64url');
   private counter = 0;
 
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly metrics: Metrics,
+  ) {}
 
   publish(event: DomainEvent): void {
-    const header = { id: `${this.nodeTag}:${++this.counter}`, type: event.type, route: event.route };
+    this.metrics.eventsPublished.inc({ type: event.type });
+    const header = { id: `${this.nodeTag}:${++this.counter}`, type: event.type, route: event.route, at: Date.now() };
     const payload = encodeEnvelope(header, JSON.stringify(event.data));
     for (const subject of subjectsFor(event)) this.bus.publish(subject, payload);
   }

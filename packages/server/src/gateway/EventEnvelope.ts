@@ -6,6 +6,8 @@ export interface EnvelopeHeader {
   id: string;
   type: string;
   route: EventRoute;
+  /** Publish time (epoch ms), for the bus-lag metric only: ordering never depends on clocks. */
+  at?: number;
 }
 
 export interface Envelope {

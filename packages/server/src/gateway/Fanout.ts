@@ -1,4 +1,5 @@
 import { GatewayCloseCode, GatewayIntent, type GatewayGuild } from '@concord/protocol';
+import type { Metrics } from '../metrics/Metrics';
 import { dispatchPrefix } from './Connection';
 import { decodeEnvelope, type Envelope } from './EventEnvelope';
 import type { GatewaySession } from './GatewaySession';
@@ -44,11 +45,15 @@ export class Fanout {
       /** A user on this node left or lost a guild. */
       leaveGuild(session: GatewaySession, guildId: string): void;
     },
+    private readonly metrics: Metrics,
   ) {}
 
   onBusMessage(payload: string): void {
     const envelope = decodeEnvelope(payload);
     if (envelope === undefined || this.seen(envelope.header.id)) return;
+    this.metrics.eventsReceived.inc();
+    if (typeof envelope.header.at === 'number')
+      this.metrics.busLag.observe(Math.max(0, Date.now() - envelope.header.at) / 1000);
     this.handle(envelope);
   }
 
@@ -84,22 +89,27 @@ export class Fanout {
     const intent = requiredIntent(type, 'guild');
     // Sessions that follow the guild, told or not: a deleted guild is left even without GUILDS.
     const followers: GatewaySession[] = [];
+    const deleting = type === 'GUILD_DELETE';
+    let delivered = 0;
     for (const userId of view.localMemberIds()) {
       if (channelId !== undefined && !view.canView(userId, channelId) && viewedBefore?.has(userId) !== true) continue;
       for (const session of this.sessions.sessionsOf(userId)) {
         if (!session.guildIds.has(view.id) || !inShard(session, view.id)) continue;
-        followers.push(session);
+        if (deleting) followers.push(session);
         if (intent !== 0 && (session.identity.intents & intent) === 0) continue;
         session.dispatch(frames.for(session));
+        delivered += 1;
       }
     }
-    if (type === 'GUILD_DELETE') for (const session of followers) this.hooks.leaveGuild(session, view.id);
+    this.metrics.dispatchesSent.inc(delivered);
+    for (const session of followers) this.hooks.leaveGuild(session, view.id);
   }
 
   private deliverUserEvent(envelope: Envelope, userIds: readonly string[], scope: 'private' | 'user'): void {
     const { type } = envelope.header;
     const frames = new FrameVariants(envelope);
     const intent = requiredIntent(type, type.startsWith('GUILD_') ? 'guild' : scope);
+    let delivered = 0;
     for (const userId of new Set(userIds)) {
       for (const session of this.sessions.sessionsOf(userId)) {
         if (type === 'SESSIONS_REVOKED') {
@@ -118,7 +128,10 @@ export class Fanout {
         }
         // Direct messages go to shard 0 only, as on Discord.
         if (scope === 'private' && session.identity.shard[0] !== 0) continue;
-        if (intent === 0 || (session.identity.intents & intent) !== 0) session.dispatch(frames.for(session));
+        if (intent === 0 || (session.identity.intents & intent) !== 0) {
+          session.dispatch(frames.for(session));
+          delivered += 1;
+        }
         // Left even when the session is not told (no GUILDS intent): otherwise it would still hold the
         // guild, and the GUILD_CREATE of a later re-join would not follow it again.
         if (type === 'GUILD_DELETE') {
@@ -127,6 +140,7 @@ export class Fanout {
         }
       }
     }
+    this.metrics.dispatchesSent.inc(delivered);
   }
 
   private seen(id: string): boolean {

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { LocalEventPublisher } from '../domain/events';
 import type { PresenceStore } from '../presence/PresenceStore';
+import type { Metrics } from '../metrics/Metrics';
 import type { Services } from '../services';
 import type { Store } from '../stores/ports';
 import { BusBridge } from './BusBridge';
@@ -32,6 +33,7 @@ export interface GatewayDeps {
   events: LocalEventPublisher;
   clock: Clock;
   logger: FastifyBaseLogger;
+  metrics: Metrics;
 }
 
 /** How long a shutting-down node waits for clients to answer its close frame before dropping them. */
@@ -74,11 +76,16 @@ export class GatewayServer {
       tracker,
       ready: new ReadyBuilder(store, services, tracker, config.gateway.presenceMaxGuildSize),
     });
-    fanout.current = new Fanout(this.sessions, this.views, {
-      joinGuild: (session, guildId, payload) => this.lifecycle.joinGuild(session, guildId, payload),
-      leaveGuild: (session, guildId) => this.lifecycle.leaveGuild(session, guildId),
-    });
-    const bridge = new BusBridge(bus);
+    fanout.current = new Fanout(
+      this.sessions,
+      this.views,
+      {
+        joinGuild: (session, guildId, payload) => this.lifecycle.joinGuild(session, guildId, payload),
+        leaveGuild: (session, guildId) => this.lifecycle.leaveGuild(session, guildId),
+      },
+      deps.metrics,
+    );
+    const bridge = new BusBridge(bus, deps.metrics);
     this.unsubscribeEvents = events.subscribe((event) => bridge.publish(event));
     const sweepEvery = Math.max(50, Math.min(1_000, Math.floor(config.gateway.heartbeatIntervalMs / 4)));
     this.sweepTimer = setInterval(() => this.sweep(), sweepEvery);
@@ -134,6 +141,7 @@ export class GatewayServer {
     this.links.add(link);
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(link, data, isBinary));
     ws.on('close', (code: number) => {
+      this.deps.metrics.gatewayCloses.inc({ code: String(code) });
       this.links.delete(link);
       this.background(this.lifecycle.socketClosed(link, code));
     });
@@ -164,6 +172,7 @@ export class GatewayServer {
       return;
     }
     const frame = parseInboundFrame(rawToString(data));
+    this.deps.metrics.framesReceived.inc({ op: 'close' in frame ? 'invalid' : String(frame.op) });
     if ('close' in frame) {
       link.connection.close(frame.close, frame.reason);
       return;

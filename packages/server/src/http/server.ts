@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
+import type { Metrics } from '../metrics/Metrics';
 import type { Services } from '../services';
 import type { Store } from '../stores/ports';
 import { authenticateRequest } from './authenticate';
@@ -27,9 +28,11 @@ export interface HttpDeps {
   services: Services;
   clock: Clock;
   logger: FastifyBaseLogger;
+  metrics: Metrics;
 }
 
 export const API_PREFIX = '/api/v10';
+const MESSAGE_CREATE_ROUTE = `${API_PREFIX}/channels/:channel_id/messages`;
 
 /** Builds the HTTP API (not listening): validation, auth, rate limits, errors, routes. */
 export function buildHttpServer(deps: HttpDeps): { http: HttpServer; routes: RouteInfo[] } {
@@ -125,9 +128,25 @@ export function buildHttpServer(deps: HttpDeps): { http: HttpServer; routes: Rou
     return payload;
   });
 
+  http.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    deps.metrics.httpRequests.inc({ method: request.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    if (route === MESSAGE_CREATE_ROUTE && request.method === 'POST' && reply.statusCode < 300) {
+      deps.metrics.messageSend.observe(seconds);
+    }
+  });
+
   http.setErrorHandler((error, request, reply) => handleError(error as Error, request, reply));
   http.setNotFoundHandler((_request, reply) => {
     void reply.code(404).send(errorBody(ErrorCode.General, '404: Not Found'));
+  });
+
+  // Scraped by Prometheus on the node itself; the balancer config keeps it off the public side.
+  http.get('/metrics', { config: { auth: 'public' } }, async (_request, reply) => {
+    const { contentType, body } = await deps.metrics.render();
+    return reply.header('content-type', contentType).send(body);
   });
 
   http.get('/healthz', { config: { auth: 'public' } }, async () => ({ status: 'ok' }));

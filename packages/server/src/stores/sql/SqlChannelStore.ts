@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { ChannelStore } from '../ports';
 import type { ChannelRecord, OverwriteRecord } from '../records';
+import { compareIds } from './channelLocks';
 import { channelFromRow, channelToRow, overwritesFromJson, overwritesToJson } from './channelRows';
 import { fromBool, toId } from './columns';
 import type { Database } from './schema';
@@ -88,24 +89,38 @@ export class SqlChannelStore implements ChannelStore {
         await trx.deleteFrom(table).where('channel_id', '=', id).execute();
       }
       if (deleted.guild_id !== null) {
-        await trx
-          .updateTable('channels')
-          .set({ parent_id: null })
+        // One child at a time in lock order: a single UPDATE would lock the children in scan order
+        // and could deadlock with an append batch writing two of them (see compareIds).
+        const children = await trx
+          .selectFrom('channels')
+          .select('id')
           .where('guild_id', '=', deleted.guild_id)
           .where('parent_id', '=', id)
           .execute();
+        for (const child of children.map((row) => toId(row.id)).sort(compareIds)) {
+          await trx
+            .updateTable('channels')
+            .set({ parent_id: null })
+            .where('id', '=', child)
+            .where('parent_id', '=', id)
+            .execute();
+        }
       }
       return true;
     });
   }
 
-  /** Updates are scoped to the guild, so an id from another guild is ignored rather than moved. */
+  /**
+   * Updates are scoped to the guild, so an id from another guild is ignored rather than moved. They
+   * run in lock order (see compareIds), not the caller's, so they cannot deadlock with appends.
+   */
   async setPositions(
     guildId: string,
     updates: ReadonlyArray<{ id: string; position?: number; parentId?: string | null }>,
   ): Promise<void> {
+    const ordered = [...updates].sort((a, b) => compareIds(a.id, b.id));
     await this.db.transaction().execute(async (trx) => {
-      for (const update of updates) {
+      for (const update of ordered) {
         const values: Updateable<ChannelsTable> = {};
         if (update.position !== undefined) values.position = update.position;
         if (update.parentId !== undefined) values.parent_id = update.parentId;

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { BanPage, GuildStore, MemberPage, NewGuild } from '../ports';
 import type { BanRecord, GuildRecord, InviteRecord, MemberRecord, RoleRecord } from '../records';
+import { compareIds, lockChannels } from './channelLocks';
 import { channelToRow, overwritesFromJson, overwritesToJson } from './channelRows';
 import { fromBool, fromIdList, toId, toIdList, toInt } from './columns';
 import {
@@ -64,6 +65,11 @@ export class SqlGuildStore implements GuildStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('guilds').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) return false;
+      // Appends in flight to these channels commit first, and later ones find no channel; without
+      // the locks, a message committed after the deletes below would outlive its channel.
+      const channelRows = await trx.selectFrom('channels').select('id').where('guild_id', '=', id).execute();
+      const channelIds = channelRows.map((row) => toId(row.id));
+      await lockChannels(trx, channelIds);
       // A subquery rather than a bound id list: a big guild could exceed the engine's parameter limit.
       const guildChannels = trx.selectFrom('channels').select('id').where('guild_id', '=', id);
       for (const table of CHANNEL_DATA_TABLES) {
@@ -126,8 +132,10 @@ export class SqlGuildStore implements GuildStore {
 
   async setRolePositions(guildId: string, positions: ReadonlyArray<{ id: string; position: number }>): Promise<void> {
     if (positions.length === 0) return;
+    // In id order, whatever the caller's: two concurrent reorderings then lock rows in the same order.
+    const ordered = [...positions].sort((a, b) => compareIds(a.id, b.id));
     await this.db.transaction().execute(async (trx) => {
-      for (const { id, position } of positions) {
+      for (const { id, position } of ordered) {
         await trx.updateTable('roles').set({ position }).where('guild_id', '=', guildId).where('id', '=', id).execute();
       }
     });
@@ -143,6 +151,9 @@ export class SqlGuildStore implements GuildStore {
       if (result.numDeletedRows === 0n) return false;
       // LIKE only narrows the scan (ids are digits, so the pattern is exact enough); the JSON is
       // parsed and filtered here because neither engine's JSON functions are shared by the other.
+      // Each row is rewritten by compare-and-set: on PostgreSQL another connection may change the
+      // list between this read and the write, and that change must be re-read, not overwritten.
+      // Rows go in id order (see compareIds) so this cannot deadlock with appends or itself.
       const quoted = `%"${roleId}"%`;
       const members = await trx
         .selectFrom('members')
@@ -150,14 +161,23 @@ export class SqlGuildStore implements GuildStore {
         .where('guild_id', '=', guildId)
         .where('role_ids', 'like', quoted)
         .execute();
-      for (const member of members) {
-        const roleIds = toIdList(member.role_ids).filter((id) => id !== roleId);
-        await trx
-          .updateTable('members')
-          .set({ role_ids: fromIdList(roleIds) })
-          .where('guild_id', '=', guildId)
-          .where('user_id', '=', toId(member.user_id))
-          .execute();
+      for (const member of members.sort((a, b) => compareIds(toId(a.user_id), toId(b.user_id)))) {
+        const row = trx.selectFrom('members').where('guild_id', '=', guildId).where('user_id', '=', member.user_id);
+        await rewriteUntilStable(
+          member.role_ids,
+          async (seen) => {
+            const roleIds = toIdList(seen).filter((id) => id !== roleId);
+            const result = await trx
+              .updateTable('members')
+              .set({ role_ids: fromIdList(roleIds) })
+              .where('guild_id', '=', guildId)
+              .where('user_id', '=', member.user_id)
+              .where('role_ids', '=', seen)
+              .executeTakeFirst();
+            return result.numUpdatedRows > 0n;
+          },
+          async () => (await row.select('role_ids').executeTakeFirst())?.role_ids,
+        );
       }
       const channels = await trx
         .selectFrom('channels')
@@ -165,13 +185,22 @@ export class SqlGuildStore implements GuildStore {
         .where('guild_id', '=', guildId)
         .where('overwrites', 'like', quoted)
         .execute();
-      for (const channel of channels) {
-        const overwrites = overwritesFromJson(channel.overwrites).filter((o) => !(o.type === 0 && o.id === roleId));
-        await trx
-          .updateTable('channels')
-          .set({ overwrites: overwritesToJson(overwrites) })
-          .where('id', '=', toId(channel.id))
-          .execute();
+      for (const channel of channels.sort((a, b) => compareIds(toId(a.id), toId(b.id)))) {
+        const row = trx.selectFrom('channels').where('id', '=', channel.id);
+        await rewriteUntilStable(
+          channel.overwrites,
+          async (seen) => {
+            const overwrites = overwritesFromJson(seen).filter((o) => !(o.type === 0 && o.id === roleId));
+            const result = await trx
+              .updateTable('channels')
+              .set({ overwrites: overwritesToJson(overwrites) })
+              .where('id', '=', channel.id)
+              .where('overwrites', '=', seen)
+              .executeTakeFirst();
+            return result.numUpdatedRows > 0n;
+          },
+          async () => (await row.select('overwrites').executeTakeFirst())?.overwrites,
+        );
       }
       return true;
     });
@@ -330,4 +359,17 @@ export class SqlGuildStore implements GuildStore {
       .executeTakeFirst();
     return row && memberFromRow(row);
   }
+}
+
+/**
+ * Compare-and-set: `write(seen)` writes only if the row still holds `seen` and says whether it did;
+ * otherwise the row is re-read and the write tried again. Ends when written or the row is gone.
+ */
+async function rewriteUntilStable(
+  seen: string,
+  write: (seen: string) => Promise<boolean>,
+  reread: () => Promise<string | undefined>,
+): Promise<void> {
+  let current: string | undefined = seen;
+  while (current !== undefined && !(await write(current))) current = await reread();
 }

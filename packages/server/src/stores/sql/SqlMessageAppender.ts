@@ -5,6 +5,7 @@ import type { IdGenerator } from '../../domain/snowflake';
 import { GroupCommitter } from '../GroupCommitter';
 import type { AppendResult, NewMessage } from '../ports';
 import type { MessageRecord } from '../records';
+import { compareIds } from './channelLocks';
 import { toInt, toNullableId } from './columns';
 import { appendedRecord, mentionRows, messageFromRow, messageToRow } from './messageRows';
 import type { Database } from './schema';
@@ -120,9 +121,9 @@ export class SqlMessageAppender {
     const messageRows: Insertable<MessagesTable>[] = [];
     const mentions: Insertable<MessageMentionsTable>[] = [];
     const heads: Array<{ channelId: string; lastMessageId: string }> = [];
-    // Channels are locked in one fixed order, so two nodes' batches over the same channels cannot
-    // deadlock. Any total order does; this one needs no parsing, so a malformed id cannot throw here.
-    const channelIds = [...fresh.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    // Channels are locked in the one fixed order (see compareIds), so two nodes' batches over the
+    // same channels, or a batch and another multi-channel writer, cannot deadlock.
+    const channelIds = [...fresh.keys()].sort(compareIds);
     for (const channelId of channelIds) {
       const indexes = fresh.get(channelId)!;
       const head = await trx
