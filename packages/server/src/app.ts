@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from './bus/Bus';
 import { InProcessBus } from './bus/InProcessBus';
 import type { Config } from './config';
+import type { Discovery } from './discovery/Discovery';
 import { systemClock, type Clock } from './domain/clock';
 import { LocalEventPublisher } from './domain/events';
 import { Argon2PasswordHasher, type PasswordHasher } from './domain/passwords';
@@ -24,6 +25,8 @@ export interface AppDeps {
   bus?: Bus;
   /** Who is online; embedded default: in memory. */
   presence?: PresenceStore;
+  /** In a cluster: which nodes are live, so clients are sent to the least loaded. */
+  discovery?: Discovery;
   clock?: Clock;
   hasher?: PasswordHasher;
   logger?: FastifyBaseLogger;
@@ -74,6 +77,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     logger,
     metrics,
+    discovery: deps.discovery,
   });
   const gateway = new GatewayServer({
     config: deps.config,

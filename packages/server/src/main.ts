@@ -1,17 +1,71 @@
-import path from 'node:path';
 import { createApp } from './app';
-import { ConfigError, parseConfig } from './config';
-import { systemClock } from './domain/clock';
-import { SnowflakeGenerator } from './domain/snowflake';
+import { NodeMembership } from './cluster/NodeMembership';
+import { ConfigError, parseConfig, type Config } from './config';
+import { openEngines } from './engines';
 import { createLogger } from './logger';
-import { openPostgresStore } from './stores/postgres/openPostgresStore';
-import { openSqliteStore } from './stores/sqlite/openSqliteStore';
 
 /** The composition root: the only place that reads the environment, opens engines and listens. */
 async function main(): Promise<void> {
-  let config;
+  const config = readConfig();
+  const logger = createLogger(config);
+  const engines = await openEngines(config, logger);
+  const { store, ids, bus, presence, discovery } = engines;
+  const app = await createApp({
+    config,
+    store,
+    ids,
+    bus,
+    presence,
+    discovery: engines.clustered ? discovery : undefined,
+    logger,
+  });
+  await app.http.listen({ port: config.port, host: config.host });
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = config.publicUrlSet ? config.publicUrl : config.publicUrl.replace(`:${config.port}`, `:${port}`);
+  const membership = new NodeMembership(
+    discovery,
+    url,
+    () => app.gateway.stats().connections,
+    Math.max(1_000, Math.floor(config.presenceTtlMs / 3)),
+    logger,
+  );
+  await membership.join();
+  logger.info({ dataDir: config.dataDir, port, node: membership.id }, 'concord is listening');
+  // The one line a person starting Concord looks for.
+  process.stdout.write(`Concord is running at ${url}\n`);
+
+  let stopping = false;
+  const stop = (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    // Leave discovery first so no new client is sent here, then RECONNECT the sessions, finish
+    // in-flight requests and close the engines.
+    membership
+      .leave()
+      .then(() => app.close())
+      .then(() => discovery.close())
+      .then(
+        () => process.exit(code),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  // Two live nodes must never mint the same ids: a node that lost its worker id stops.
+  discovery.onWorkerIdLost((workerId) => {
+    logger.error({ workerId }, 'worker id lease lost to another node; stopping');
+    stop('worker id lost', 1);
+  });
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+  process.on('SIGINT', () => stop('SIGINT', 0));
+}
+
+function readConfig(): Config {
   try {
-    config = parseConfig(process.env);
+    return parseConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`concord: ${error.message}`);
@@ -19,40 +73,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config);
-  const ids = new SnowflakeGenerator(config.workerId, systemClock);
-  // Cluster mode when a database URL is given; otherwise the embedded SQLite file.
-  const store =
-    config.databaseUrl !== undefined
-      ? await openPostgresStore({
-          connectionString: config.databaseUrl,
-          ids,
-          onConnectionError: (err) => logger.warn({ err }, 'a pooled database connection failed'),
-        })
-      : await openSqliteStore({ file: path.join(config.dataDir, 'concord.db'), ids });
-  const app = await createApp({ config, store, ids, logger });
-  await app.http.listen({ port: config.port, host: config.host });
-  const address = app.http.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.info({ dataDir: config.dataDir, port }, 'concord is listening');
-  // The one line a person starting Concord looks for.
-  process.stdout.write(`Concord is running at ${config.publicUrl.replace(`:${config.port}`, `:${port}`)}\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
-void main();
+void main().catch((error: unknown) => {
+  console.error('concord: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

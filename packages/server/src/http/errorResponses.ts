@@ -1,6 +1,7 @@
 import { ErrorCode, type ApiErrorBody, type ErrorTree } from '@concord/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors';
+import { isStoreUnavailable } from '../stores/sql/sqlErrors';
 
 /** HTTP status for each error code; the only place codes meet HTTP. */
 export function statusForCode(code: number): number {
@@ -112,6 +113,14 @@ export function handleError(
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     void reply.code(fastifyError.statusCode).send(errorBody(ErrorCode.General, fastifyError.message));
+    return;
+  }
+  if (isStoreUnavailable(error)) {
+    request.log.warn({ err: error }, 'store unavailable');
+    void reply
+      .code(503)
+      .header('retry-after', 1)
+      .send(errorBody(ErrorCode.ServiceUnavailable, 'The database is unavailable; nothing was saved. Retry shortly.'));
     return;
   }
   request.log.error({ err: error }, 'unhandled error');

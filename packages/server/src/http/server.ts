@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
+import type { Discovery } from '../discovery/Discovery';
 import type { Metrics } from '../metrics/Metrics';
 import type { Services } from '../services';
 import type { Store } from '../stores/ports';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   clock: Clock;
   logger: FastifyBaseLogger;
   metrics: Metrics;
+  /** Set in a cluster: where to send gateway clients. */
+  discovery?: Discovery;
 }
 
 export const API_PREFIX = '/api/v10';
@@ -161,7 +164,7 @@ export function buildHttpServer(deps: HttpDeps): { http: HttpServer; routes: Rou
 
   void http.register(
     async (api) => {
-      registerApiRoutes(api, services, config);
+      registerApiRoutes(api, services, config, deps.discovery);
     },
     { prefix: API_PREFIX },
   );

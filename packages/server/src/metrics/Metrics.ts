@@ -94,7 +94,11 @@ export class Metrics {
         },
       });
     gauge('concord_gateway_connections', 'Open gateway sockets', () => sources.gateway().connections);
-    gauge('concord_gateway_sessions', 'Gateway sessions (attached or awaiting resume)', () => sources.gateway().sessions);
+    gauge(
+      'concord_gateway_sessions',
+      'Gateway sessions (attached or awaiting resume)',
+      () => sources.gateway().sessions,
+    );
     gauge('concord_bus_subscriptions', 'Bus subjects this node subscribes to', () => sources.gateway().subscriptions);
     gauge('concord_guild_views', 'Guilds this node keeps an in-memory view of', () => sources.gateway().guildViews);
   }
