@@ -43,6 +43,28 @@ describe('operations', () => {
     }
   });
 
+  it('exposes Prometheus metrics for requests, sends, commits and the gateway', async () => {
+    const server = await startServer();
+    try {
+      const alice = await server.user();
+      const guild = await alice.api.createGuild({ name: 'Metrics' });
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) => alice.api.sendMessage(guild.system_channel_id!, { content: `m${i}` })),
+      );
+      const response = await fetch(`${server.baseUrl}/metrics`);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const text = await response.text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      expect(value('concord_message_send_seconds_count')).toBe(5);
+      expect(value('concord_commit_batch_size_sum')).toBe(5);
+      expect(value('concord_gateway_sessions')).toBe(0);
+      expect(text).toMatch(/concord_http_requests_total\{method="POST",route="\/api\/v10\/guilds",status="2xx"\} 1/);
+      expect(text).toContain('concord_process_cpu_seconds_total');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reports not ready when the store stops answering', async () => {
     const { app, store, baseUrl, dataDir } = await bootApp();
     try {

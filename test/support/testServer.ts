@@ -9,6 +9,7 @@ import type { DomainEvent } from '../../packages/server/src/domain/events';
 import { Argon2PasswordHasher } from '../../packages/server/src/domain/passwords';
 import { SnowflakeGenerator, type IdGenerator } from '../../packages/server/src/domain/snowflake';
 import type { Store } from '../../packages/server/src/stores/ports';
+import { Metrics } from '../../packages/server/src/metrics/Metrics';
 import { openSqliteStore } from '../../packages/server/src/stores/sqlite/openSqliteStore';
 
 export interface TestUser {
@@ -45,10 +46,15 @@ export async function startServer(overrides: ConfigOverrides = {}): Promise<Test
     { port: 0, host: '127.0.0.1', logLevel: 'silent', rateLimits: false, ...overrides, dataDir },
   );
   const ids = new SnowflakeGenerator(config.workerId, systemClock);
-  const store = await openSqliteStore({ file: path.join(dataDir, 'concord.db'), ids });
+  const metrics = new Metrics();
+  const store = await openSqliteStore({
+    file: path.join(dataDir, 'concord.db'),
+    ids,
+    observer: { commitBatch: (size) => metrics.commitBatchSize.observe(size) },
+  });
   // Real argon2id with small parameters: the same code path, a fraction of the CPU.
   const hasher = new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
-  const app = await createApp({ config, store, ids, hasher });
+  const app = await createApp({ config, store, ids, hasher, metrics });
   const events: DomainEvent[] = [];
   app.events.subscribe((event) => events.push(event));
   await app.http.listen({ port: 0, host: '127.0.0.1' });

@@ -27,6 +27,8 @@ export interface AppDeps {
   presence?: PresenceStore;
   /** In a cluster: which nodes are live, so clients are sent to the least loaded. */
   discovery?: Discovery;
+  /** Shared with the engines (commit batch sizes); one per node. */
+  metrics?: Metrics;
   clock?: Clock;
   hasher?: PasswordHasher;
   logger?: FastifyBaseLogger;
@@ -57,10 +59,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const bus = deps.bus ?? new InProcessBus();
   const presence = deps.presence ?? new InProcessPresenceStore();
   const events = new LocalEventPublisher();
-  const gatewayRef: { current?: GatewayServer } = {};
-  const metrics = new Metrics({
-    gateway: () => gatewayRef.current?.stats() ?? { connections: 0, sessions: 0, subscriptions: 0, guildViews: 0 },
-  });
+  const metrics = deps.metrics ?? new Metrics();
   const services = createServices({
     config: deps.config,
     store: deps.store,
@@ -90,7 +89,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     metrics,
   });
-  gatewayRef.current = gateway;
+  metrics.watchGateway({ gateway: () => gateway.stats() });
   gateway.attach(http.server);
   await http.ready();
   let closing: Promise<void> | undefined;

@@ -35,6 +35,12 @@ export const ConfigSchema = Type.Object({
   databaseUrl: Type.Union([Type.String({ pattern: '^postgres(ql)?://' }), Type.Undefined()]),
   /** NATS server URL(s) for cluster mode (bus, presence, discovery); unset, the node is the whole cluster. */
   natsUrl: Type.Union([Type.String({ pattern: '^nats://' }), Type.Undefined()]),
+  /**
+   * Names this cluster's things on a shared NATS: the bus subjects (`<prefix>.…`) and the KV buckets
+   * (`<prefix>_presence`, `<prefix>_discovery`), so two clusters (or test runs) on one broker never
+   * see each other's nodes, sessions or events.
+   */
+  natsPrefix: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   /** How long a crashed node's sessions (cluster mode) stay online before their presence expires. */
   presenceTtlMs: Type.Integer({ minimum: 1_000, maximum: 600_000 }),
   gateway: Type.Object({
@@ -148,6 +154,7 @@ export function parseConfig(env: Env, overrides: ConfigOverrides = {}): Config {
       overrides.publicUrlSet ?? (overrides.publicUrl !== undefined || (env.CONCORD_PUBLIC_URL ?? '') !== ''),
     databaseUrl: overrides.databaseUrl ?? databaseUrlFrom(env, 'CONCORD_DATABASE_URL'),
     natsUrl: overrides.natsUrl ?? natsUrlFrom(env, 'CONCORD_NATS_URL'),
+    natsPrefix: overrides.natsPrefix ?? (env.CONCORD_NATS_PREFIX?.trim() || 'concord'),
     presenceTtlMs: overrides.presenceTtlMs ?? intFrom(env, 'CONCORD_PRESENCE_TTL_MS', 30_000),
     gateway: {
       heartbeatIntervalMs: intFrom(env, 'CONCORD_HEARTBEAT_INTERVAL_MS', 41_250),

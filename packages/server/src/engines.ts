@@ -8,6 +8,7 @@ import { InProcessDiscovery } from './discovery/InProcessDiscovery';
 import { systemClock } from './domain/clock';
 import { SnowflakeGenerator } from './domain/snowflake';
 import { InProcessPresenceStore } from './presence/InProcessPresenceStore';
+import type { Metrics } from './metrics/Metrics';
 import type { PresenceStore } from './presence/PresenceStore';
 import type { Store } from './stores/ports';
 
@@ -27,7 +28,8 @@ export interface Engines {
  * PostgreSQL with `CONCORD_DATABASE_URL`, NATS with `CONCORD_NATS_URL`. Drivers are imported only
  * when configured. The snowflake worker id comes from discovery, so two live nodes never share one.
  */
-export async function openEngines(config: Config, logger: FastifyBaseLogger): Promise<Engines> {
+export async function openEngines(config: Config, logger: FastifyBaseLogger, metrics: Metrics): Promise<Engines> {
+  const observer = { commitBatch: (size: number) => metrics.commitBatchSize.observe(size) };
   const servers = config.natsUrl?.split(',');
   const natsLogger = logger.child({ component: 'nats' });
   let bus: Bus = new InProcessBus();
@@ -40,9 +42,21 @@ export async function openEngines(config: Config, logger: FastifyBaseLogger): Pr
       import('./discovery/NatsDiscovery'),
     ]);
     [bus, presence, discovery] = await Promise.all([
-      openNatsBus({ servers, name: 'concord-bus', logger: natsLogger }),
-      openNatsPresenceStore({ servers, name: 'concord-presence', ttlMs: config.presenceTtlMs, logger: natsLogger }),
-      openNatsDiscovery({ servers, name: 'concord-discovery', ttlMs: config.presenceTtlMs, logger: natsLogger }),
+      openNatsBus({ servers, name: 'concord-bus', prefix: config.natsPrefix, logger: natsLogger }),
+      openNatsPresenceStore({
+        servers,
+        name: 'concord-presence',
+        bucket: `${config.natsPrefix}_presence`,
+        ttlMs: config.presenceTtlMs,
+        logger: natsLogger,
+      }),
+      openNatsDiscovery({
+        servers,
+        name: 'concord-discovery',
+        bucket: `${config.natsPrefix}_discovery`,
+        ttlMs: config.presenceTtlMs,
+        logger: natsLogger,
+      }),
     ]);
   }
   const workerId = await discovery.leaseWorkerId();
@@ -54,10 +68,11 @@ export async function openEngines(config: Config, logger: FastifyBaseLogger): Pr
       connectionString: config.databaseUrl,
       ids,
       onConnectionError: (err) => logger.warn({ err }, 'a pooled database connection failed'),
+      observer,
     });
   } else {
     const { openSqliteStore } = await import('./stores/sqlite/openSqliteStore');
-    store = await openSqliteStore({ file: path.join(config.dataDir, 'concord.db'), ids });
+    store = await openSqliteStore({ file: path.join(config.dataDir, 'concord.db'), ids, observer });
   }
   logger.info(
     {

@@ -3,12 +3,14 @@ import { NodeMembership } from './cluster/NodeMembership';
 import { ConfigError, parseConfig, type Config } from './config';
 import { openEngines } from './engines';
 import { createLogger } from './logger';
+import { Metrics } from './metrics/Metrics';
 
 /** The composition root: the only place that reads the environment, opens engines and listens. */
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
-  const engines = await openEngines(config, logger);
+  const metrics = new Metrics();
+  const engines = await openEngines(config, logger, metrics);
   const { store, ids, bus, presence, discovery } = engines;
   const app = await createApp({
     config,
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
     presence,
     discovery: engines.clustered ? discovery : undefined,
     logger,
+    metrics,
   });
   await app.http.listen({ port: config.port, host: config.host });
   const address = app.http.server.address();

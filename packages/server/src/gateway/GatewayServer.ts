@@ -19,6 +19,7 @@ import { GuildViews } from './GuildViews';
 import { parseInboundFrame } from './InboundFrames';
 import { PresenceTracker } from './PresenceTracker';
 import { ReadyBuilder } from './ReadyBuilder';
+import { RemotePresence } from './RemotePresence';
 import { SessionLifecycle } from './SessionLifecycle';
 import { SessionRegistry } from './SessionRegistry';
 import { SubscriptionSet } from './SubscriptionSet';
@@ -59,6 +60,7 @@ export class GatewayServer {
   private readonly views: GuildViews;
   private readonly lifecycle: SessionLifecycle;
   private readonly unsubscribeEvents: () => void;
+  private readonly stopRemotePresence: () => void;
   private readonly sweepTimer: NodeJS.Timeout;
   private closing = false;
 
@@ -84,6 +86,17 @@ export class GatewayServer {
         leaveGuild: (session, guildId) => this.lifecycle.leaveGuild(session, guildId),
       },
       deps.metrics,
+    );
+    const remotePresence = new RemotePresence({
+      store,
+      tracker,
+      sessions: this.sessions,
+      views: this.views,
+      presenceMaxGuildSize: config.gateway.presenceMaxGuildSize,
+      deliverLocally: (envelope) => fanout.current?.replay([envelope]),
+    });
+    this.stopRemotePresence = deps.presence.onRemoteChange((userId) =>
+      this.background(remotePresence.changed(userId)),
     );
     const bridge = new BusBridge(bus, deps.metrics);
     this.unsubscribeEvents = events.subscribe((event) => bridge.publish(event));
@@ -120,6 +133,7 @@ export class GatewayServer {
     this.closing = true;
     clearInterval(this.sweepTimer);
     this.unsubscribeEvents();
+    this.stopRemotePresence();
     for (const session of [...this.sessions.all()]) session.requestReconnect();
     for (const link of [...this.links]) link.connection.close(1012, 'node shutting down: reconnect');
     await Promise.all([...this.sessions.all()].map((session) => this.lifecycle.destroy(session)));

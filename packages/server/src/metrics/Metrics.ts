@@ -81,9 +81,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(sources?: GaugeSources) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'concord_' });
-    if (sources === undefined) return;
+  }
+
+  /** Gauges read from the gateway at scrape time (set once the gateway exists). */
+  watchGateway(sources: GaugeSources): void {
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
         name,

@@ -17,6 +17,8 @@ type State<T> = Map<string, Map<string, Held<T>>>;
 const MARKER_PREFIX = '/sync.';
 const SYNC_TIMEOUT_MS = 10_000;
 const RESYNC_RETRY_MS = 1_000;
+/** Keys remembered as expired, so their return can be told; beyond this the oldest are forgotten. */
+const MAX_EXPIRED_KEYS = 100_000;
 
 export interface KvMirrorOptions<T> {
   bucket: TtlBucket;
@@ -25,6 +27,14 @@ export interface KvMirrorOptions<T> {
   decode(entry: KvEntry): T | undefined;
   /** Told when the watch shows a key deleted (not when a TTL quietly drops one). */
   onDeleted?(key: string): void;
+  /**
+   * Told when an entry expired — its owner stopped rewriting it for a whole TTL (crashed, or cut off
+   * from the broker) — but only when this copy was connected and in sync all that time, so that
+   * its own outage never passes for everyone else's.
+   */
+  onExpired?(key: string, value: T): void;
+  /** Told when a key reported by `onExpired` is written again (its owner is back). */
+  onReturned?(key: string, value: T): void;
 }
 
 /**
@@ -48,6 +58,12 @@ export class KvMirror<T> {
   private resyncing = false;
   private resyncWanted = false;
   private closed = false;
+  /** performance.now() when the current copy was swapped in; expiries are told only for entries written after. */
+  private syncedAt = Number.POSITIVE_INFINITY;
+  /** The last sweep that found the link down: expiries are not told for entries that lived through it. */
+  private lastSeenDown = Number.NEGATIVE_INFINITY;
+  /** Keys told as expired, in the order they were told (a Map keeps insertion order). */
+  private readonly expired = new Map<string, true>();
 
   constructor(private readonly options: KvMirrorOptions<T>) {}
 
@@ -55,7 +71,8 @@ export class KvMirror<T> {
   async start(): Promise<void> {
     await this.sync();
     const { ttlMs } = this.options.bucket;
-    this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.floor(ttlMs / 2)));
+    // Often enough that an expiry is told within a tenth of the TTL after it happens.
+    this.sweeper = setInterval(() => this.sweep(), Math.max(100, Math.floor(ttlMs / 10)));
     this.sweeper.unref();
     this.stopReconnect = this.options.link.onReconnect(() => this.resyncInBackground());
   }
@@ -112,6 +129,7 @@ export class KvMirror<T> {
     this.watcher?.stop();
     this.watcher = watcher;
     this.state = fresh;
+    this.syncedAt = performance.now();
   }
 
   private async follow(
@@ -142,6 +160,7 @@ export class KvMirror<T> {
       const held = state.get(group);
       held?.delete(entry.key);
       if (held?.size === 0) state.delete(group);
+      this.expired.delete(entry.key);
       if (state === this.state) this.options.onDeleted?.(entry.key);
       return;
     }
@@ -155,6 +174,7 @@ export class KvMirror<T> {
       this.options.link.logger.warn({ key: entry.key }, 'nats kv: unreadable entry skipped');
       return;
     }
+    if (this.expired.delete(entry.key)) this.options.onReturned?.(entry.key, value);
     const { ttlMs } = this.options.bucket;
     const age = Math.min(Math.max(Date.now() - entry.created.getTime(), 0), ttlMs);
     let held = state.get(group);
@@ -189,9 +209,24 @@ export class KvMirror<T> {
 
   private sweep(): void {
     const now = performance.now();
+    if (!this.options.link.connected || this.resyncing) this.lastSeenDown = now;
+    const { ttlMs } = this.options.bucket;
+    const gone: Array<[string, T]> = [];
     for (const [group, held] of this.state) {
-      for (const [key, entry] of held) if (entry.expiresAt <= now) held.delete(key);
+      for (const [key, entry] of held) {
+        if (entry.expiresAt > now) continue;
+        held.delete(key);
+        // Written (as far as this copy knows) at expiresAt − TTL: a rewrite after that would have been
+        // seen if the copy was in sync and connected from then until now.
+        const writtenAt = entry.expiresAt - ttlMs;
+        if (this.syncedAt <= writtenAt && this.lastSeenDown < writtenAt) gone.push([key, entry.value]);
+      }
       if (held.size === 0) this.state.delete(group);
+    }
+    for (const [key, value] of gone) {
+      this.expired.set(key, true);
+      if (this.expired.size > MAX_EXPIRED_KEYS) this.expired.delete(this.expired.keys().next().value as string);
+      this.options.onExpired?.(key, value);
     }
   }
 }

@@ -44,6 +44,11 @@ export class InProcessPresenceStore implements PresenceStore {
     return true;
   }
 
+  /** One process holds every session: none can outlive its node, so nothing ever expires. */
+  onRemoteChange(): () => void {
+    return () => undefined;
+  }
+
   async close(): Promise<void> {
     this.byUser.clear();
     this.typing.clear();

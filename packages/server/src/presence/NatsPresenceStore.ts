@@ -68,6 +68,7 @@ export class NatsPresenceStore implements PresenceStore {
   private readonly typing = new TypingWindow();
   private readonly mirror: KvMirror<SessionPresence>;
   private readonly outage: OutageLog;
+  private readonly remoteListeners = new Set<(userId: string) => void>();
   private renewer: NodeJS.Timeout | undefined;
   private renewing = false;
   private stopReconnect: (() => void) | undefined;
@@ -83,6 +84,8 @@ export class NatsPresenceStore implements PresenceStore {
       link,
       decode: decodePresence,
       onDeleted: (key) => this.removed.delete(key),
+      onExpired: (key, presence) => this.remoteChanged(key, presence),
+      onReturned: (key, presence) => this.remoteChanged(key, presence),
     });
   }
 
@@ -147,6 +150,18 @@ export class NatsPresenceStore implements PresenceStore {
     return this.typing.start(channelId, userId, now, windowMs);
   }
 
+  onRemoteChange(listener: (userId: string) => void): () => void {
+    this.remoteListeners.add(listener);
+    return () => this.remoteListeners.delete(listener);
+  }
+
+  /** Another node's entry expired or came back; our own (and ones we removed) are not news. */
+  private remoteChanged(key: string, presence: SessionPresence): void {
+    if (this.closed || this.removed.has(key)) return;
+    if (this.own.get(key.slice(0, key.indexOf('.')))?.has(key) === true) return;
+    for (const listener of [...this.remoteListeners]) listener(presence.userId);
+  }
+
   /** Stops renewing and deletes this node's entries, so its users go offline now, not in a TTL. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -178,6 +193,7 @@ export class NatsPresenceStore implements PresenceStore {
     clearInterval(this.renewer);
     this.stopReconnect?.();
     this.mirror.close();
+    this.remoteListeners.clear();
   }
 
   private read(userToken: string): SessionPresence[] {

@@ -31,5 +31,11 @@ export interface PresenceStore {
    * `windowMs`, so repeated typing calls do not fan out again.
    */
   startTyping(channelId: string, userId: string, now: number, windowMs: number): Promise<boolean>;
+  /**
+   * Calls `listener` with a user whose session held by another node expired (that node crashed or
+   * was cut off, so nobody announced it) or came back after such an expiry. Each node hears of it
+   * from its own copy. Engines whose entries never expire (embedded) never call it.
+   */
+  onRemoteChange(listener: (userId: string) => void): () => void;
   close(): Promise<void>;
 }

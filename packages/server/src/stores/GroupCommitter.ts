@@ -19,6 +19,8 @@ export class GroupCommitter<Item, Result> {
     private readonly maxBatch = 256,
     /** Beyond this many waiting items new work is refused (503) rather than queued without bound. */
     private readonly maxPending = 20_000,
+    /** Told the size of every committed batch (metrics). */
+    private readonly onBatch?: (size: number) => void,
   ) {}
 
   submit(item: Item): Promise<Result> {
@@ -53,6 +55,7 @@ export class GroupCommitter<Item, Result> {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
         const results = await this.commitBatch(batch.map((entry) => entry.item));
+        this.onBatch?.(batch.length);
         batch.forEach((entry, i) => entry.resolve(results[i] as Result));
       } catch (error) {
         for (const entry of batch) entry.reject(error);

@@ -253,6 +253,12 @@ export interface ReadStateStore {
   listForUser(userId: string): Promise<ReadStateRecord[]>;
 }
 
+/** Told what the store does, for metrics; never on the correctness path. */
+export interface StoreObserver {
+  /** A group commit of `size` messages succeeded. */
+  commitBatch(size: number): void;
+}
+
 /** The whole store of one engine. */
 export interface Store {
   users: UserStore;

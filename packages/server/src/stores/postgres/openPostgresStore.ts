@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type { IdGenerator } from '../../domain/snowflake';
-import type { Store } from '../ports';
+import type { Store, StoreObserver } from '../ports';
 import { migrateToLatest } from '../sql/migrate';
 import type { Database as Schema } from '../sql/schema';
 import { createSqlStore } from '../sql/SqlStore';
@@ -18,6 +18,7 @@ export interface PostgresStoreOptions {
    * the process with an unhandled 'error' event.
    */
   onConnectionError?: (error: Error) => void;
+  observer?: StoreObserver;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -69,7 +70,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.destroy();
     throw error;
   }
-  return createSqlStore(db, { dialect: 'postgres', ids: options.ids }, async () => {
+  return createSqlStore(db, { dialect: 'postgres', ids: options.ids, observer: options.observer }, async () => {
     await db.destroy();
   });
 }

@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import { DomainError } from '../../domain/errors';
 import type { IdGenerator } from '../../domain/snowflake';
 import { GroupCommitter } from '../GroupCommitter';
+import type { StoreObserver } from '../ports';
 import type { AppendResult, NewMessage } from '../ports';
 import type { MessageRecord } from '../records';
 import { compareIds } from './channelLocks';
@@ -45,9 +46,15 @@ export class SqlMessageAppender {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ids: IdGenerator,
+    observer?: StoreObserver,
     maxBatch?: number,
   ) {
-    this.committer = new GroupCommitter((items) => this.commitBatch(items), maxBatch);
+    this.committer = new GroupCommitter(
+      (items) => this.commitBatch(items),
+      maxBatch,
+      undefined,
+      (size) => observer?.commitBatch(size),
+    );
   }
 
   async append(message: NewMessage): Promise<AppendResult> {

@@ -24,7 +24,7 @@ export class SqlMessageStore implements MessageStore {
     private readonly db: Kysely<Database>,
     options: SqlStoreOptions,
   ) {
-    this.appender = new SqlMessageAppender(db, options.ids);
+    this.appender = new SqlMessageAppender(db, options.ids, options.observer);
     this.reactions = new SqlReactionQueries(db);
   }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { IdGenerator } from '../../domain/snowflake';
-import type { Store } from '../ports';
+import type { Store, StoreObserver } from '../ports';
 import type { Database } from './schema';
 import { SqlApplicationStore } from './SqlApplicationStore';
 import { SqlChannelStore } from './SqlChannelStore';
@@ -16,6 +16,7 @@ export interface SqlStoreOptions {
   dialect: SqlDialectName;
   /** Mints message ids inside the commit, so ids follow `seq` order within a channel. */
   ids: IdGenerator;
+  observer?: StoreObserver;
 }
 
 /**

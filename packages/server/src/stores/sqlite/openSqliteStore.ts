@@ -3,7 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IdGenerator } from '../../domain/snowflake';
-import type { Store } from '../ports';
+import type { Store, StoreObserver } from '../ports';
 import { migrateToLatest } from '../sql/migrate';
 import type { Database as Schema } from '../sql/schema';
 import { createSqlStore } from '../sql/SqlStore';
@@ -12,6 +12,7 @@ export interface SqliteStoreOptions {
   /** A file path; the directory is created if needed. */
   file: string;
   ids: IdGenerator;
+  observer?: StoreObserver;
 }
 
 /**
@@ -29,7 +30,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   sqlite.defaultSafeIntegers(true);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db);
-  return createSqlStore(db, { dialect: 'sqlite', ids: options.ids }, async () => {
+  return createSqlStore(db, { dialect: 'sqlite', ids: options.ids, observer: options.observer }, async () => {
     await db.destroy();
   });
 }
