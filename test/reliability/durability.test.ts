@@ -68,7 +68,7 @@ describe('durability across SIGKILL', () => {
     expect(retried.map((m) => [m.id, m.seq])).toEqual(acked.slice(0, 20).map((m) => [m.id, m.seq]));
     expect((await readAll(reopened, channelId)).length).toBe(N);
     await kill(server);
-  });
+  }, 120_000);
 
   it('loses no acknowledged message when killed while sends are in flight', async () => {
     server = await spawnServer(dataDir);
@@ -101,5 +101,5 @@ describe('durability across SIGKILL', () => {
     for (const message of acked) expect(storedIds.get(message.id), `ack ${message.id}`).toBe(message.seq);
     expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
     await kill(server);
-  });
+  }, 120_000);
 });
