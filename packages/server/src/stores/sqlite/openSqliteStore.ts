@@ -7,6 +7,7 @@ import type { Store, StoreObserver } from '../ports';
 import { migrateToLatest } from '../sql/migrate';
 import type { Database as Schema } from '../sql/schema';
 import { createSqlStore } from '../sql/SqlStore';
+import { cachingDatabase } from './StatementCache';
 
 export interface SqliteStoreOptions {
   /** A file path; the directory is created if needed. */
@@ -28,7 +29,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   sqlite.pragma('busy_timeout = 5000');
   // Snowflakes are 64-bit: read every integer as bigint and convert at the row mappers.
   sqlite.defaultSafeIntegers(true);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
   await migrateToLatest(db);
   return createSqlStore(db, { dialect: 'sqlite', ids: options.ids, observer: options.observer }, async () => {
     await db.destroy();
