@@ -95,9 +95,7 @@ export class GatewayServer {
       presenceMaxGuildSize: config.gateway.presenceMaxGuildSize,
       deliverLocally: (envelope) => fanout.current?.replay([envelope]),
     });
-    this.stopRemotePresence = deps.presence.onRemoteChange((userId) =>
-      this.background(remotePresence.changed(userId)),
-    );
+    this.stopRemotePresence = deps.presence.onRemoteChange((userId) => this.background(remotePresence.changed(userId)));
     const bridge = new BusBridge(bus, deps.metrics);
     this.unsubscribeEvents = events.subscribe((event) => bridge.publish(event));
     const sweepEvery = Math.max(50, Math.min(1_000, Math.floor(config.gateway.heartbeatIntervalMs / 4)));

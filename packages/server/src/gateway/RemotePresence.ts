@@ -38,7 +38,8 @@ export class RemotePresence {
     if (offline === this.toldOffline.has(userId)) return;
     if (offline) {
       this.toldOffline.add(userId);
-      if (this.toldOffline.size > MAX_TOLD_OFFLINE) this.toldOffline.delete(this.toldOffline.values().next().value as string);
+      if (this.toldOffline.size > MAX_TOLD_OFFLINE)
+        this.toldOffline.delete(this.toldOffline.values().next().value as string);
     } else {
       this.toldOffline.delete(userId);
     }
