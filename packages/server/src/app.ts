@@ -103,7 +103,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     close() {
       closing ??= (async () => {
         await gateway.close();
-        await http.close();
+        // Node's server.close() ends the idle keep-alive connections once, when called: one busy with
+        // a request then lingers for the whole keep-alive timeout (72 s) after answering it, and the
+        // shutdown with it. End each as soon as it goes idle.
+        const idleSweeper = setInterval(() => http.server.closeIdleConnections(), 50);
+        try {
+          await http.close();
+        } finally {
+          clearInterval(idleSweeper);
+        }
+        // Only now: the requests http.close waited for have published their events.
+        gateway.stopPublishing();
         await bus.close();
         await presence.close();
         await deps.store.close();

@@ -26,6 +26,8 @@ export type { GatewayClientOptions } from './GatewayClientOptions';
 
 /** Close code for connections the client drops to resume later: anything but 1000/1001, which end the session. */
 const RESUMABLE_CLOSE = 4000;
+/** Attempts in a row that could not reach the resume URL before the client asks discovery instead. */
+const RESUME_URL_ATTEMPTS = 2;
 const DEFAULT_HEARTBEAT_MS = 41_250;
 
 interface Waiter {
@@ -61,6 +63,11 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
   private lastReady: ReadyData | undefined;
   private presence: PresenceUpdateData | undefined;
   private discoveredUrl: string | undefined;
+  /** Whether the current socket was opened to the resume URL, and has had its HELLO. */
+  private dialedResumeUrl = false;
+  private helloReceived = false;
+  /** Connections to the resume URL that ended before HELLO, in a row. */
+  private resumeUrlMisses = 0;
   /** A presence set while no session could take it: sent once one is live. */
   private presenceUnsent = false;
   private attempts = 0;
@@ -185,6 +192,8 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
       return this.scheduleReconnect('socket-failed');
     }
     this.socket = socket;
+    this.dialedResumeUrl = url === this.resumeUrl;
+    this.helloReceived = false;
     this.armHandshakeTimer();
   }
 
@@ -223,6 +232,8 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
   }
 
   private onHello(d: unknown): void {
+    this.helloReceived = true;
+    if (this.dialedResumeUrl) this.resumeUrlMisses = 0;
     const interval = (d as { heartbeat_interval?: unknown } | null)?.heartbeat_interval;
     this.heartbeater?.stop();
     this.heartbeater = new Heartbeater({
@@ -314,6 +325,8 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
   /** The client gives up on this connection (zombie, RECONNECT, timeout) and reconnects to resume. */
   private dropConnection(reason: string, immediately: boolean): void {
     const socket = this.socket;
+    // A resume URL that accepts the connection but never says HELLO is as unreachable as a closed one.
+    if (this.dialedResumeUrl && !this.helloReceived) this.missedResumeUrl();
     this.teardownConnection();
     socket?.abandon(RESUMABLE_CLOSE, reason);
     this.emit('disconnect', { code: RESUMABLE_CLOSE, reason, willReconnect: true });
@@ -330,8 +343,23 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
       return this.fail(new GatewayError('FATAL_CLOSE', message, { closeCode: code }));
     }
     if (NON_RESUMABLE_CLOSE_CODES.has(code)) this.resetSession();
+    if (this.dialedResumeUrl && !this.helloReceived) this.missedResumeUrl();
     this.emit('disconnect', { code, reason, willReconnect: true });
     this.scheduleReconnect(`close ${code}`);
+  }
+
+  /**
+   * The node holding the session did not answer (it crashed, or is draining and refuses new
+   * sockets). A session lives on one node only, so after a few misses the client asks discovery
+   * for a live node instead of waiting for that one; the RESUME there fails and it identifies anew,
+   * catching up by seq.
+   */
+  private missedResumeUrl(): void {
+    this.resumeUrlMisses += 1;
+    if (this.resumeUrlMisses < RESUME_URL_ATTEMPTS) return;
+    this.emit('debug', `the resume URL did not answer ${this.resumeUrlMisses} times; asking discovery`);
+    this.resumeUrl = undefined;
+    this.resumeUrlMisses = 0;
   }
 
   private scheduleReconnect(reason: string, immediately = false): void {
@@ -367,6 +395,7 @@ export class GatewayClient extends TypedEmitter<GatewayEvents> {
   private resetSession(): void {
     this.sessionId = undefined;
     this.resumeUrl = undefined;
+    this.resumeUrlMisses = 0;
     this.seq = null;
   }
 

@@ -95,7 +95,9 @@ export class GatewayServer {
       presenceMaxGuildSize: config.gateway.presenceMaxGuildSize,
       deliverLocally: (envelope) => fanout.current?.replay([envelope]),
     });
-    this.stopRemotePresence = deps.presence.onRemoteChange((userId) => this.background(remotePresence.changed(userId)));
+    this.stopRemotePresence = deps.presence.onRemoteChange((userId, change) =>
+      this.background(remotePresence.changed(userId, change)),
+    );
     const bridge = new BusBridge(bus, deps.metrics);
     this.unsubscribeEvents = events.subscribe((event) => bridge.publish(event));
     const sweepEvery = Math.max(50, Math.min(1_000, Math.floor(config.gateway.heartbeatIntervalMs / 4)));
@@ -125,12 +127,15 @@ export class GatewayServer {
     };
   }
 
-  /** Asks every client to move (RECONNECT), closes the sockets and ends the sessions. */
+  /**
+   * Asks every client to move (RECONNECT), closes the sockets and ends the sessions. Committed
+   * changes still go out on the bus until `stopPublishing`: requests the node finishes while it
+   * drains must wake the other nodes' devices like any other.
+   */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.sweepTimer);
-    this.unsubscribeEvents();
     this.stopRemotePresence();
     for (const session of [...this.sessions.all()]) session.requestReconnect();
     for (const link of [...this.links]) link.connection.close(1012, 'node shutting down: reconnect');
@@ -144,6 +149,11 @@ export class GatewayServer {
     }
     for (const link of [...this.links]) link.connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  /** Stops carrying this node's events to the bus: once no request is left in flight. */
+  stopPublishing(): void {
+    this.unsubscribeEvents();
   }
 
   private accept(ws: WebSocket, request: IncomingMessage): void {

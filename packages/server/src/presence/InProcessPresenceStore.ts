@@ -44,7 +44,7 @@ export class InProcessPresenceStore implements PresenceStore {
     return true;
   }
 
-  /** One process holds every session: none can outlive its node, so nothing ever expires. */
+  /** One process holds every session: none outlives its node, so nothing ever expires or returns. */
   onRemoteChange(): () => void {
     return () => undefined;
   }

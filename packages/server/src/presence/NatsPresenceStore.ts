@@ -5,7 +5,7 @@ import { kvToken } from '../nats/kvKey';
 import { NatsLink, type NatsEndpoint } from '../nats/NatsLink';
 import { OutageLog } from '../nats/OutageLog';
 import { openTtlBucket, type TtlBucket } from '../nats/ttlBucket';
-import type { PresenceStore, SessionPresence } from './PresenceStore';
+import type { PresenceStore, RemoteChange, SessionPresence } from './PresenceStore';
 import { TypingWindow } from './TypingWindow';
 
 export interface NatsPresenceOptions extends NatsEndpoint {
@@ -68,7 +68,9 @@ export class NatsPresenceStore implements PresenceStore {
   private readonly typing = new TypingWindow();
   private readonly mirror: KvMirror<SessionPresence>;
   private readonly outage: OutageLog;
-  private readonly remoteListeners = new Set<(userId: string) => void>();
+  private readonly remoteListeners = new Set<(userId: string, change: RemoteChange) => void>();
+  /** Changes found in one sweep of the copy, told once per user when it ends. */
+  private remoteChanges: Map<string, RemoteChange> | undefined;
   private renewer: NodeJS.Timeout | undefined;
   private renewing = false;
   private stopReconnect: (() => void) | undefined;
@@ -84,8 +86,8 @@ export class NatsPresenceStore implements PresenceStore {
       link,
       decode: decodePresence,
       onDeleted: (key) => this.removed.delete(key),
-      onExpired: (key, presence) => this.remoteChanged(key, presence),
-      onReturned: (key, presence) => this.remoteChanged(key, presence),
+      onExpired: (key, presence) => this.remoteChanged(key, presence, 'expired'),
+      onReturned: (key, presence) => this.remoteChanged(key, presence, 'returned'),
     });
   }
 
@@ -150,16 +152,24 @@ export class NatsPresenceStore implements PresenceStore {
     return this.typing.start(channelId, userId, now, windowMs);
   }
 
-  onRemoteChange(listener: (userId: string) => void): () => void {
+  onRemoteChange(listener: (userId: string, change: RemoteChange) => void): () => void {
     this.remoteListeners.add(listener);
     return () => this.remoteListeners.delete(listener);
   }
 
   /** Another node's entry expired or came back; our own (and ones we removed) are not news. */
-  private remoteChanged(key: string, presence: SessionPresence): void {
+  private remoteChanged(key: string, presence: SessionPresence, change: RemoteChange): void {
     if (this.closed || this.removed.has(key)) return;
     if (this.own.get(key.slice(0, key.indexOf('.')))?.has(key) === true) return;
-    for (const listener of [...this.remoteListeners]) listener(presence.userId);
+    if (this.remoteChanges === undefined) {
+      const changes = new Map<string, RemoteChange>();
+      this.remoteChanges = changes;
+      queueMicrotask(() => {
+        this.remoteChanges = undefined;
+        for (const [userId, last] of changes) for (const listener of [...this.remoteListeners]) listener(userId, last);
+      });
+    }
+    this.remoteChanges.set(presence.userId, change);
   }
 
   /** Stops renewing and deletes this node's entries, so its users go offline now, not in a TTL. */

@@ -4,6 +4,9 @@ import type { Activity } from '@concord/protocol';
 export type SessionStatus = 'online' | 'idle' | 'dnd' | 'invisible';
 export type ClientKind = 'desktop' | 'mobile' | 'web';
 
+/** What happened to another node's session without that node saying so. */
+export type RemoteChange = 'expired' | 'returned';
+
 export interface SessionPresence {
   userId: string;
   /** The gateway session id. */
@@ -32,10 +35,11 @@ export interface PresenceStore {
    */
   startTyping(channelId: string, userId: string, now: number, windowMs: number): Promise<boolean>;
   /**
-   * Calls `listener` with a user whose session held by another node expired (that node crashed or
-   * was cut off, so nobody announced it) or came back after such an expiry. Each node hears of it
-   * from its own copy. Engines whose entries never expire (embedded) never call it.
+   * Calls `listener` when a session of the user held by another node expired (that node crashed or
+   * was cut off, so nobody announced it) or came back after such an expiry; several sessions of one
+   * user changing together make one call. Each node hears of it from its own copy. Engines whose
+   * entries never expire (embedded) never call it. Returns the way to stop.
    */
-  onRemoteChange(listener: (userId: string) => void): () => void;
+  onRemoteChange(listener: (userId: string, change: RemoteChange) => void): () => void;
   close(): Promise<void>;
 }

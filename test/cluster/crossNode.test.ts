@@ -1,0 +1,204 @@
+import type { Message } from '@concord/protocol';
+import { ConcordApi } from '@concord/sdk';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryProblems, readChannel, waitUntil, workerIdOf } from './support/checks';
+import { Cluster, type ClusterUser } from './support/cluster';
+import { ClusterDevice } from './support/clusterDevice';
+import type { ClusterNode } from './support/clusterNode';
+import { buildScene, channelsOf, type Scene } from './support/scene';
+
+/**
+ * Three real node processes on one PostgreSQL database and one NATS: users connected to different
+ * nodes talk to each other as if there were one server — messages (exactly once, in seq order, on
+ * every device), typing and presence all cross nodes — and the nodes never mint the same id.
+ */
+let cluster: Cluster;
+let scene: Scene;
+const devices: ClusterDevice[] = [];
+
+beforeAll(async () => {
+  cluster = await Cluster.start();
+  scene = await buildScene(cluster, cluster.node(0).baseUrl);
+}, 90_000);
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') cluster?.markFailed();
+});
+
+afterAll(async () => {
+  await Promise.all(devices.map((device) => device.close().catch(() => undefined)));
+  await cluster?.close();
+}, 60_000);
+
+function apiOn(node: ClusterNode, user: ClusterUser): ConcordApi {
+  return new ConcordApi({ baseUrl: node.baseUrl, token: user.token });
+}
+
+/** A device pinned to `node` (REST and gateway), connected. */
+async function deviceOn(name: string, user: ClusterUser, node: ClusterNode): Promise<ClusterDevice> {
+  const device = new ClusterDevice(name, user, { apiBaseUrl: node.baseUrl, firstUrl: node.gatewayUrl });
+  devices.push(device);
+  await device.connect();
+  expect(device.currentNode()).toBe(node.baseUrl);
+  return device;
+}
+
+describe('a three-node cluster', () => {
+  let aliceLaptop: ClusterDevice;
+  let alicePhone: ClusterDevice;
+  let bobDesktop: ClusterDevice;
+  let bobPhone: ClusterDevice;
+  let carolPhone: ClusterDevice;
+
+  beforeAll(async () => {
+    const [n0, n1, n2] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    [aliceLaptop, alicePhone, bobDesktop, bobPhone, carolPhone] = await Promise.all([
+      deviceOn('alice-laptop', scene.alice, n0),
+      deviceOn('alice-phone', scene.alice, n1),
+      deviceOn('bob-desktop', scene.bob, n1),
+      deviceOn('bob-phone', scene.bob, n2),
+      deviceOn('carol-phone', scene.carol, n2),
+    ]);
+  }, 30_000);
+
+  it('delivers DMs, group DMs and guild messages sent through every node to every device once, in seq order', async () => {
+    const members = new Map([
+      [scene.channels.guild, [scene.alice, scene.bob, scene.carol]],
+      [scene.channels.dm, [scene.alice, scene.bob]],
+      [scene.channels.group, [scene.alice, scene.bob, scene.carol]],
+    ]);
+    const startSeq = new Map<string, number>();
+    for (const channelId of members.keys()) {
+      startSeq.set(channelId, (await apiOn(cluster.node(0), scene.alice).getChannel(channelId)).last_seq);
+    }
+    // Every member sends through every node, all at once: 3 × 3 × 8 messages per channel.
+    const sent = await Promise.all(
+      [...members].flatMap(([channelId, users]) =>
+        users.flatMap((user) =>
+          Array.from({ length: 24 }, (_, i) =>
+            apiOn(cluster.node(i % 3), user).sendMessage(channelId, {
+              content: `hello ${i} from ${user.username}`,
+              nonce: `${user.id.slice(-6)}-${i}`,
+            }),
+          ),
+        ),
+      ),
+    );
+    const heads = new Map<string, number>();
+    for (const message of sent)
+      heads.set(message.channel_id, Math.max(heads.get(message.channel_id) ?? 0, message.seq));
+
+    for (const device of devices) {
+      for (const channelId of channelsOf(scene, device.user)) {
+        await waitUntil(
+          () => device.lastSeq(channelId) >= heads.get(channelId)!,
+          15_000,
+          `${device.name} to reach seq ${heads.get(channelId)} in ${channelId}`,
+        );
+      }
+    }
+    const reader = apiOn(cluster.node(2), scene.alice);
+    const problems: string[] = [];
+    for (const [channelId, users] of members) {
+      const stored = await readChannel(reader, channelId, startSeq.get(channelId));
+      // Exactly the acknowledged messages, each once, gap-free (I1, I4).
+      expect(stored.map((m) => m.seq)).toEqual(
+        Array.from({ length: users.length * 24 }, (_, i) => startSeq.get(channelId)! + 1 + i),
+      );
+      expect(new Set(stored.map((m) => m.id))).toEqual(
+        new Set(sent.filter((m) => m.channel_id === channelId).map((m) => m.id)),
+      );
+      for (const device of devices) {
+        if (!channelsOf(scene, device.user).includes(channelId)) {
+          expect(device.deliveries.get(channelId), `${device.name} is not in ${channelId}`).toBeUndefined();
+          continue;
+        }
+        problems.push(...deliveryProblems(device, channelId, stored, startSeq.get(channelId)!));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('carries TYPING_START across nodes, only to those who can see the channel', async () => {
+    const [n0, n1, n2] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    // Bob (devices on nodes 1 and 2) types in the guild channel through node 1.
+    await apiOn(n1, scene.bob).typing(scene.channels.guild);
+    const typedIn = (device: ClusterDevice, channelId: string, user: ClusterUser) =>
+      device.typing.some((t) => t.channel_id === channelId && t.user_id === user.id);
+    for (const device of [aliceLaptop, alicePhone, carolPhone]) {
+      await waitUntil(() => typedIn(device, scene.channels.guild, scene.bob), 5_000, `${device.name}: bob typing`);
+    }
+    // Alice types in her DM with bob through node 0, then in the group DM through node 2.
+    await apiOn(n0, scene.alice).typing(scene.channels.dm);
+    for (const device of [bobDesktop, bobPhone]) {
+      await waitUntil(() => typedIn(device, scene.channels.dm, scene.alice), 5_000, `${device.name}: alice typing`);
+    }
+    await apiOn(n2, scene.alice).typing(scene.channels.group);
+    await waitUntil(() => typedIn(carolPhone, scene.channels.group, scene.alice), 5_000, 'carol: alice typing');
+    // Carol is not in the DM: she heard the later group-DM typing but never the DM's (I5).
+    expect(carolPhone.typing.filter((t) => t.channel_id === scene.channels.dm)).toEqual([]);
+  });
+
+  it('carries presence across nodes: idle, offline when the last device leaves, online when one returns', async () => {
+    const watchers = [aliceLaptop, alicePhone, bobDesktop, bobPhone];
+    const seenAs = (device: ClusterDevice, status: string) =>
+      device.presencesOf(scene.carol.id).some((p) => p.status === status);
+    // Carol (one device, on node 2) goes idle: watchers on nodes 0, 1 and 2 hear it.
+    carolPhone.client.setPresence({ status: 'idle' });
+    for (const device of watchers) {
+      await waitUntil(() => seenAs(device, 'idle'), 5_000, `${device.name}: carol idle`);
+    }
+    await carolPhone.close();
+    for (const device of watchers) {
+      await waitUntil(() => seenAs(device, 'offline'), 5_000, `${device.name}: carol offline`);
+    }
+    const onlineBefore = watchers.map((device) => device.presencesOf(scene.carol.id).length);
+    const carolAgain = await deviceOn('carol-laptop', scene.carol, cluster.node(0));
+    expect(carolAgain.currentNode()).toBe(cluster.node(0).baseUrl);
+    for (const [i, device] of watchers.entries()) {
+      await waitUntil(
+        () =>
+          device
+            .presencesOf(scene.carol.id)
+            .slice(onlineBefore[i])
+            .some((p) => p.status === 'online'),
+        5_000,
+        `${device.name}: carol online again`,
+      );
+    }
+  });
+});
+
+describe('snowflake ids in a cluster', () => {
+  it('are never handed out twice by two nodes, each node minting with a worker id of its own', async () => {
+    const users = [scene.alice, scene.bob, scene.carol];
+    const channelIds = [scene.channels.guild, scene.channels.group];
+    const minted: Array<{ node: number; message: Message }> = [];
+    // 3 nodes × 120 sends, 24 at a time per node, all nodes at once, into the same two channels.
+    await Promise.all(
+      cluster.nodes.map(async (node, nodeIndex) => {
+        for (let batch = 0; batch < 5; batch++) {
+          const messages = await Promise.all(
+            Array.from({ length: 24 }, (_, i) =>
+              apiOn(node, users[i % 3]!).sendMessage(channelIds[i % 2]!, { content: `id test ${batch}.${i}` }),
+            ),
+          );
+          for (const message of messages) minted.push({ node: nodeIndex, message });
+        }
+      }),
+    );
+    const ids = minted.map((m) => m.message.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const workers = cluster.nodes.map(
+      (_, nodeIndex) => new Set(minted.filter((m) => m.node === nodeIndex).map((m) => workerIdOf(m.message.id))),
+    );
+    for (const workerIds of workers) expect(workerIds.size).toBe(1);
+    expect(new Set(workers.map((w) => [...w][0])).size).toBe(3);
+    // Within a channel, ids grow with seq even though three workers mint them.
+    for (const channelId of channelIds) {
+      const stored = await readChannel(apiOn(cluster.node(1), scene.alice), channelId);
+      const byId = [...stored].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      expect(byId.map((m) => m.seq)).toEqual(stored.map((m) => m.seq));
+    }
+  });
+});
