@@ -7,7 +7,7 @@ import { Cluster, type ClusterUser } from './support/cluster';
 import { ClusterDevice } from './support/clusterDevice';
 import type { ClusterNode } from './support/clusterNode';
 import { expectHistoriesIntact } from './support/faultChecks';
-import { buildScene, channelsOf, type Scene } from './support/scene';
+import { buildScene, channelsOf, type Scene, channelHeads, nodeUrlsFrom } from './support/scene';
 import { SendLoad } from './support/sendLoad';
 
 /**
@@ -59,11 +59,8 @@ describe('NATS crashing and restarting under load', () => {
     await Promise.all(devices.map((device) => device.connect()));
 
     const reader = new ConcordApi({ baseUrl: balancer.baseUrl, token: scene.alice.token });
-    const startSeq = new Map<string, number>();
-    for (const channelId of Object.values(scene.channels)) {
-      startSeq.set(channelId, (await reader.getChannel(channelId)).last_seq);
-    }
-    const urls = (home: number) => [0, 1, 2].map((i) => cluster.node((home + i) % 3).baseUrl);
+    const startSeq = await channelHeads(reader, scene);
+    const urls = (home: number) => nodeUrlsFrom(cluster, home);
     const sendLoad = new SendLoad(
       [
         { name: 'ag', token: scene.alice.token, channelId: scene.channels.guild, baseUrls: urls(0) },

@@ -38,3 +38,16 @@ export function channelsOf(scene: Scene, user: ClusterUser): string[] {
   const { guild, dm, group } = scene.channels;
   return user.id === scene.carol.id ? [guild, group] : [guild, dm, group];
 }
+
+/** Each channel's head now, read through `reader`: devices must receive everything after it. */
+export async function channelHeads(reader: ConcordApi, scene: Scene): Promise<Map<string, number>> {
+  const heads = new Map<string, number>();
+  for (const channelId of Object.values(scene.channels))
+    heads.set(channelId, (await reader.getChannel(channelId)).last_seq);
+  return heads;
+}
+
+/** All node URLs, starting at node `home`: a writer's first choice, then its fallbacks in order. */
+export function nodeUrlsFrom(cluster: Cluster, home: number): string[] {
+  return [0, 1, 2].map((i) => cluster.node((home + i) % 3).baseUrl);
+}
