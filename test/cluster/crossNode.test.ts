@@ -1,4 +1,4 @@
-import type { Message } from '@concord/protocol';
+import { Permission, type Message } from '@concord/protocol';
 import { ConcordApi } from '@concord/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryProblems, readChannel, waitUntil, workerIdOf } from './support/checks';
@@ -199,6 +199,80 @@ describe('snowflake ids in a cluster', () => {
       const stored = await readChannel(apiOn(cluster.node(1), scene.alice), channelId);
       const byId = [...stored].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       expect(byId.map((m) => m.seq)).toEqual(stored.map((m) => m.seq));
+    }
+  });
+});
+
+describe('per-node caches in a cluster', () => {
+  it('a session revoked or a profile changed through one node takes effect on every node at once', async () => {
+    const [n0, n1, n2] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    const dana = await cluster.user('dana');
+    const laptop = new ConcordApi({ baseUrl: n1.baseUrl });
+    const { token: laptopToken } = await laptop.login(dana.username, `pw-${dana.username}-secret`, 'laptop');
+    // Every node has just resolved (and may cache) both tokens.
+    for (const node of [n0, n1, n2]) {
+      expect((await apiOn(node, dana).me()).username).toBe(dana.username);
+      expect((await new ConcordApi({ baseUrl: node.baseUrl, token: laptopToken }).me()).id).toBe(dana.id);
+    }
+    const renamed = `${dana.username}_x`;
+    await apiOn(n0, dana).updateMe({ username: renamed, password: `pw-${dana.username}-secret` });
+    const laptopSession = (
+      await new ConcordApi({ baseUrl: n0.baseUrl, token: laptopToken }).sessions()
+    ).user_sessions.find((s) => s.current);
+    await apiOn(n0, dana).revokeSession(laptopSession!.id);
+    // Well inside the caches' 30 s backstop: the invalidation crossed the bus.
+    for (const node of [n1, n2]) {
+      await waitUntil(
+        async () => {
+          const status = await new ConcordApi({ baseUrl: node.baseUrl, token: laptopToken }).me().then(
+            () => 200,
+            (error: { status?: number }) => error.status,
+          );
+          return status === 401;
+        },
+        5_000,
+        `revoked token refused on ${node.baseUrl}`,
+      );
+      await waitUntil(
+        async () => (await apiOn(node, dana).me()).username === renamed,
+        5_000,
+        `new username on ${node.baseUrl}`,
+      );
+    }
+  });
+
+  it('a permission change or a kick through one node takes effect on every node at once', async () => {
+    const [n0, n1, n2] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    const owner = await cluster.user('owner');
+    const erin = await cluster.user('erin');
+    const guild = await apiOn(n0, owner).createGuild({ name: 'cache coherence' });
+    const channelId = guild.system_channel_id!;
+    const invite = await apiOn(n0, owner).createInvite(channelId, { max_age: 0 });
+    await apiOn(n1, erin).acceptInvite(invite.code);
+    const sendStatus = (node: ClusterNode, text: string) =>
+      apiOn(node, erin)
+        .sendMessage(channelId, { content: text })
+        .then(
+          () => 200,
+          (error: { status?: number }) => error.status,
+        );
+    // Warm every node's access cache for erin in this guild.
+    for (const node of [n0, n1, n2]) expect(await sendStatus(node, 'warm')).toBe(200);
+    await apiOn(n0, owner).modifyRole(guild.id, guild.id, {
+      permissions: String(Permission.VIEW_CHANNEL | Permission.READ_MESSAGE_HISTORY),
+    });
+    for (const node of [n1, n2]) {
+      await waitUntil(async () => (await sendStatus(node, 'muted?')) === 403, 5_000, `403 on ${node.baseUrl}`);
+    }
+    await apiOn(n0, owner).modifyRole(guild.id, guild.id, {
+      permissions: String(Permission.VIEW_CHANNEL | Permission.READ_MESSAGE_HISTORY | Permission.SEND_MESSAGES),
+    });
+    for (const node of [n1, n2]) {
+      await waitUntil(async () => (await sendStatus(node, 'back')) === 200, 5_000, `200 on ${node.baseUrl}`);
+    }
+    await apiOn(n2, owner).kick(guild.id, erin.id);
+    for (const node of [n0, n1]) {
+      await waitUntil(async () => (await sendStatus(node, 'kicked?')) === 404, 5_000, `404 on ${node.baseUrl}`);
     }
   });
 });

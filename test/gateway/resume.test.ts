@@ -86,16 +86,42 @@ describe('RESUME replays what was missed', () => {
     gw.close();
   });
 
-  it('seq null replays the whole buffer from s = 1', async () => {
+  it('the snapshot is not replayed: a RESUME from inside READY/GUILD_CREATE is refused', async () => {
+    for (const seq of [null, 1]) {
+      const bob = await member();
+      const first = await connectReady(server, bob.token);
+      const ready = first.dispatches('READY')[0]!;
+      expect(first.lastSeq()).toBeGreaterThan(1); // READY + at least one GUILD_CREATE
+      first.terminate();
+      await first.closed();
+      // Missed part of the snapshot (or all of it: seq null): the client must identify again.
+      const { gw, outcome } = await resumeOn(server, { token: bob.token, session_id: sessionIdOf(ready), seq });
+      expect(outcome).toBe('INVALID_SESSION');
+      expect(gw.dispatches('READY')).toHaveLength(0);
+      await gw.ready(bob.token);
+      expect(gw.dispatches('READY')).toHaveLength(1);
+      gw.close();
+    }
+  });
+
+  it('a RESUME from the end of the snapshot replays only what came after it', async () => {
     const bob = await member();
     const first = await connectReady(server, bob.token);
     const ready = first.dispatches('READY')[0]!;
+    const snapshotEnd = first.lastSeq()!;
     first.terminate();
     await first.closed();
-    const { gw, outcome } = await resumeOn(server, { token: bob.token, session_id: sessionIdOf(ready), seq: null });
+    await setup.owner.api.sendMessage(setup.channelId, { content: 'after the snapshot' });
+    const { gw, outcome } = await resumeOn(server, {
+      token: bob.token,
+      session_id: sessionIdOf(ready),
+      seq: snapshotEnd,
+    });
     expect(outcome).toBe('RESUMED');
-    expect(gw.dispatches()[0]).toMatchObject({ t: 'READY', s: 1 });
-    expectContiguous(gw);
+    const replayed = gw.dispatches().filter((f) => f.t !== 'RESUMED');
+    expect(replayed.map((f) => f.t)).not.toContain('GUILD_CREATE');
+    expect(messageEvents(replayed).map((e) => e.content)).toEqual(['after the snapshot']);
+    expect(replayed[0]!.s).toBe(snapshotEnd + 1);
     gw.close();
   });
 

@@ -8,6 +8,7 @@ import { LocalEventPublisher } from './domain/events';
 import { Argon2PasswordHasher, type PasswordHasher } from './domain/passwords';
 import type { IdGenerator } from './domain/snowflake';
 import { GatewayServer } from './gateway/GatewayServer';
+import { keepCachesCoherent } from './cluster/CacheCoherence';
 import { buildHttpServer, type HttpServer } from './http/server';
 import type { RouteInfo } from './http/routeConfig';
 import { createLogger } from './logger';
@@ -90,6 +91,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
   });
   metrics.watchGateway({ gateway: () => gateway.stats() });
+  const stopCacheCoherence = keepCachesCoherent(bus, events, {
+    forgetUser: (userId) => services.accounts.forgetCachedUser(userId),
+    forgetGuild: (guildId) => services.access.forgetGuild(guildId),
+  });
   gateway.attach(http.server);
   await http.ready();
   let closing: Promise<void> | undefined;
@@ -114,6 +119,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         }
         // Only now: the requests http.close waited for have published their events.
         gateway.stopPublishing();
+        stopCacheCoherence();
+        await services.accounts.close();
         await bus.close();
         await presence.close();
         await deps.store.close();

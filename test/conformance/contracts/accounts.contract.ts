@@ -61,8 +61,15 @@ export function accountsContract(factory: StoreFactory): void {
       expect(await store.sessions.getByTokenHash('h2')).toEqual(s2);
       expect(await store.sessions.getByTokenHash('nope')).toBeUndefined();
       expect((await store.sessions.listForUser(user.id)).map((s) => s.id)).toEqual([s1.id, s2.id]);
-      await store.sessions.touch(s1.id, 99);
+      await store.sessions.touch([
+        { id: s1.id, at: 99 },
+        { id: s3.id, at: 77 },
+        { id: ids.next(), at: 55 }, // gone meanwhile: ignored
+      ]);
+      await store.sessions.touch([]);
       expect((await store.sessions.getByTokenHash('h1'))?.lastUsedAt).toBe(99);
+      expect((await store.sessions.getByTokenHash('h2'))?.lastUsedAt).toBe(2);
+      expect((await store.sessions.getByTokenHash('h3'))?.lastUsedAt).toBe(77);
       // Someone else's session cannot be deleted through another user.
       expect(await store.sessions.delete(user.id, s3.id)).toBe(false);
       expect(await store.sessions.delete(user.id, s1.id)).toBe(true);
@@ -71,7 +78,7 @@ export function accountsContract(factory: StoreFactory): void {
       const removed = await store.sessions.deleteAllForUser(user.id, s2.id);
       expect(removed).toHaveLength(1);
       expect((await store.sessions.listForUser(user.id)).map((s) => s.id)).toEqual([s2.id]);
-      expect(await store.sessions.getByTokenHash('h3')).toEqual(s3);
+      expect(await store.sessions.getByTokenHash('h3')).toEqual({ ...s3, lastUsedAt: 77 });
       await store.close();
     });
   });

@@ -20,8 +20,12 @@ export interface BusSubscription {
   unsubscribe(): void;
 }
 
-/** Subject naming, in one place: `guild.<id>` carries a guild's events, `user.<id>` a user's. */
+/**
+ * Subject naming, in one place: `guild.<id>` carries a guild's events, `user.<id>` a user's, and
+ * `node.caches` (heard by every node) what per-node caches must forget.
+ */
 export const BusSubject = {
   guild: (guildId: string) => `guild.${guildId}`,
   user: (userId: string) => `user.${userId}`,
+  caches: 'node.caches',
 } as const;

@@ -90,9 +90,13 @@ export class GatewaySession {
     this.pending = [];
   }
 
-  /** Sends READY-time dispatches (READY, GUILD_CREATE…) then what was held back meanwhile. */
+  /**
+   * Sends READY-time dispatches (READY, GUILD_CREATE…) then what was held back meanwhile. The
+   * snapshot is not kept for RESUME: it is most of an idle session's memory, and a client that lost
+   * part of it has to identify again anyway to get a consistent picture.
+   */
   sendSnapshot(frames: Buffer[]): void {
-    for (const frame of frames) this.emit(frame);
+    for (const frame of frames) this.emit(frame, false);
     this.ready = true;
     const held = this.pending;
     this.pending = [];
@@ -136,9 +140,10 @@ export class GatewaySession {
     this.connection?.close(code, reason);
   }
 
-  private emit(prefix: Buffer): void {
+  private emit(prefix: Buffer, keep = true): void {
     this.s += 1;
-    this.buffer.push(this.s, prefix);
+    if (keep) this.buffer.push(this.s, prefix);
+    else this.buffer.skip(this.s);
     const connection = this.connection;
     if (connection === null) return;
     connection.sendDispatch(prefix, this.s);

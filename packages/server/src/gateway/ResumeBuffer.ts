@@ -25,6 +25,14 @@ export class ResumeBuffer {
   }
 
   /**
+   * Dispatch `s` was sent but is not kept (a READY or GUILD_CREATE snapshot frame: large, unique to
+   * the session, and useless to replay), so a resume from before it is impossible.
+   */
+  skip(s: number): void {
+    this.evictedUpTo = s;
+  }
+
+  /**
    * The dispatches after `seq`, in order; undefined when the buffer no longer holds all of them
    * (or `seq` is from the future), so the session cannot be resumed.
    */

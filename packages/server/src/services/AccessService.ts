@@ -8,6 +8,13 @@ import {
 } from '../domain/permissions';
 import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord } from '../stores/records';
 import type { Store } from '../stores/ports';
+import type { Clock } from '../domain/clock';
+import { GuildAccessCache } from './access/GuildAccessCache';
+
+/** Backstop for an access change announced on a lost bus message (see GuildAccessCache). */
+const ACCESS_CACHE_TTL_MS = 30_000;
+const ACCESS_CACHE_GUILDS = 10_000;
+const ACCESS_CACHE_MEMBERS = 5_000;
 
 /** What a member may do in a guild, resolved once per request. */
 export interface GuildContext {
@@ -34,15 +41,37 @@ export interface ChannelContext {
  * exist, so ids cannot be probed.
  */
 export class AccessService {
-  constructor(private readonly store: Store) {}
+  private readonly cache = new GuildAccessCache(ACCESS_CACHE_TTL_MS, ACCESS_CACHE_GUILDS, ACCESS_CACHE_MEMBERS);
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The guild's roles, members or settings changed (here or on another node). */
+  forgetGuild(guildId: string): void {
+    this.cache.forgetGuild(guildId);
+  }
 
   async guildContext(userId: string, guildId: string): Promise<GuildContext> {
-    const [guild, member] = await Promise.all([
-      this.store.guilds.get(guildId),
-      this.store.guilds.getMember(guildId, userId),
-    ]);
-    if (guild === undefined || member === undefined) throw new DomainError(ErrorCode.UnknownGuild);
-    const roles = new Map((await this.store.guilds.listRoles(guildId)).map((r) => [r.id, r]));
+    const now = this.clock.now();
+    const epoch = this.cache.currentEpoch;
+    let cached = this.cache.guild(guildId, now);
+    let member = this.cache.member(guildId, userId, now);
+    if (cached === undefined) {
+      const [guild, roles] = await Promise.all([this.store.guilds.get(guildId), this.store.guilds.listRoles(guildId)]);
+      if (guild === undefined) throw new DomainError(ErrorCode.UnknownGuild);
+      this.cache.putGuild(guild, roles, now, epoch);
+      cached = { guild, roles: new Map(roles.map((r) => [r.id, r])) };
+      member = undefined;
+    }
+    if (member === undefined) {
+      const record = await this.store.guilds.getMember(guildId, userId);
+      this.cache.putMember(guildId, userId, record, epoch);
+      member = record ?? null;
+    }
+    if (member === null) throw new DomainError(ErrorCode.UnknownGuild);
+    const { guild, roles } = cached;
     return {
       guild,
       member,

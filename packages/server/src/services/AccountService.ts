@@ -8,6 +8,8 @@ import { hashToken, mintToken } from '../domain/tokens';
 import type { Store } from '../stores/ports';
 import type { ApplicationRecord, SessionRecord, UserRecord } from '../stores/records';
 import { toCurrentUser } from '../wire/users';
+import { PrincipalCache, type Principal } from './accounts/PrincipalCache';
+import { SessionActivity } from './accounts/SessionActivity';
 
 export interface AccountDeps {
   store: Store;
@@ -17,11 +19,7 @@ export interface AccountDeps {
   events: EventPublisher;
 }
 
-/** Who is making a request: resolved from the token on every call. */
-export interface Principal {
-  user: UserRecord;
-  session: SessionRecord;
-}
+export type { Principal } from './accounts/PrincipalCache';
 
 const USERNAME_TAKEN = () =>
   fieldError(
@@ -37,13 +35,22 @@ const INVALID_LOGIN = () =>
 
 /** Only refresh `last_used_at` this often, so authenticating is not a write per request. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** How often recorded session use is written (one transaction for all sessions). */
+const ACTIVITY_FLUSH_MS = 10_000;
+/** Backstop for a cross-node invalidation lost on the bus (see PrincipalCache). */
+const PRINCIPAL_TTL_MS = 30_000;
+const PRINCIPAL_CACHE_SIZE = 50_000;
 
 /** Accounts, sessions (one per device) and bot applications. */
 export class AccountService {
   /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
   private decoyHash: Promise<string> | undefined;
+  private readonly principals = new PrincipalCache(PRINCIPAL_TTL_MS, PRINCIPAL_CACHE_SIZE);
+  private readonly activity: SessionActivity;
 
-  constructor(private readonly deps: AccountDeps) {}
+  constructor(private readonly deps: AccountDeps) {
+    this.activity = new SessionActivity(deps.store.sessions, ACTIVITY_FLUSH_MS);
+  }
 
   async register(input: {
     username: string;
@@ -85,16 +92,36 @@ export class AccountService {
 
   /** Resolves the principal of a token, or undefined when the token is unknown or revoked. */
   async authenticate(token: string): Promise<Principal | undefined> {
-    const session = await this.deps.store.sessions.getByTokenHash(hashToken(token));
-    if (session === undefined) return undefined;
-    const user = await this.deps.store.users.get(session.userId);
-    if (user === undefined) return undefined;
+    const tokenHash = hashToken(token);
     const now = this.deps.clock.now();
-    if (now - session.lastUsedAt > TOUCH_INTERVAL_MS) {
-      session.lastUsedAt = now;
-      await this.deps.store.sessions.touch(session.id, now);
+    let principal = this.principals.get(tokenHash, now);
+    if (principal === undefined) {
+      const epoch = this.principals.currentEpoch;
+      const session = await this.deps.store.sessions.getByTokenHash(tokenHash);
+      if (session === undefined) return undefined;
+      const user = await this.deps.store.users.get(session.userId);
+      if (user === undefined) return undefined;
+      principal = { user, session };
+      this.principals.set(tokenHash, principal, now, epoch);
     }
-    return { user, session };
+    if (now - principal.session.lastUsedAt > TOUCH_INTERVAL_MS) {
+      principal.session.lastUsedAt = now;
+      this.activity.record(principal.session.id, now);
+    }
+    return principal;
+  }
+
+  /**
+   * Another node changed this user's sessions or profile: drop what this node cached for them.
+   * (Changes made here are forgotten directly, before the change is announced.)
+   */
+  forgetCachedUser(userId: string): void {
+    this.principals.forgetUser(userId);
+  }
+
+  /** Writes pending session activity; called once at shutdown. */
+  close(): Promise<void> {
+    return this.activity.close();
   }
 
   async logout(principal: Principal): Promise<void> {
@@ -139,6 +166,7 @@ export class AccountService {
       this.announceRevoked(user.id, others);
       token = await this.openSession(user.id, principal.session.device);
     }
+    this.principals.forgetUser(user.id);
     this.deps.events.publish({
       type: 'USER_UPDATE',
       data: toCurrentUser(updated),
@@ -246,6 +274,7 @@ export class AccountService {
   /** Live sockets of revoked sessions must close at once: the gateway listens for this. */
   private announceRevoked(userId: string, sessionIds: string[]): void {
     if (sessionIds.length === 0) return;
+    this.principals.forgetUser(userId);
     this.deps.events.publish({
       type: 'SESSIONS_REVOKED',
       data: { session_ids: sessionIds },

@@ -38,7 +38,7 @@ export interface Services {
 }
 
 export function createServices(deps: Omit<ServiceDeps, 'access'>): Services {
-  const access = new AccessService(deps.store);
+  const access = new AccessService(deps.store, deps.clock);
   const full: ServiceDeps = { ...deps, access };
   return {
     access,

@@ -41,7 +41,8 @@ export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
   getByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   listForUser(userId: string): Promise<SessionRecord[]>;
-  touch(id: string, at: number): Promise<void>;
+  /** Sets `lastUsedAt` of several sessions in one transaction (missing ids are ignored). */
+  touch(touches: ReadonlyArray<{ id: string; at: number }>): Promise<void>;
   /** Deletes one session of a user; false when it is not theirs or does not exist. */
   delete(userId: string, sessionId: string): Promise<boolean>;
   /** Deletes all of a user's sessions but `exceptId`; resolves the deleted session ids. */

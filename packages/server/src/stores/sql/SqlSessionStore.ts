@@ -48,8 +48,13 @@ export class SqlSessionStore implements SessionStore {
     return rows.map(sessionFromRow);
   }
 
-  async touch(id: string, at: number): Promise<void> {
-    await this.db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
+  async touch(touches: ReadonlyArray<{ id: string; at: number }>): Promise<void> {
+    if (touches.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const { id, at } of touches) {
+        await trx.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute();
+      }
+    });
   }
 
   async delete(userId: string, sessionId: string): Promise<boolean> {

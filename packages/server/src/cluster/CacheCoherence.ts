@@ -1,0 +1,71 @@
+import { BusSubject, type Bus } from '../bus/Bus';
+import type { DomainEvent, LocalEventPublisher } from '../domain/events';
+
+/** What a node caches per request path, and can be told to forget. */
+export interface NodeCaches {
+  /** Tokens of this user (sessions revoked, profile changed). */
+  forgetUser(userId: string): void;
+  /** Access data of this guild (roles, members, bans, ownership changed). */
+  forgetGuild(guildId: string): void;
+}
+
+type Invalidation = { user: string } | { guild: string };
+
+/** Guild events that change content, never who may do what: they leave the access cache alone. */
+const CONTENT_EVENTS = new Set([
+  'MESSAGE_CREATE',
+  'MESSAGE_UPDATE',
+  'MESSAGE_DELETE',
+  'MESSAGE_DELETE_BULK',
+  'MESSAGE_REACTION_ADD',
+  'MESSAGE_REACTION_REMOVE',
+  'MESSAGE_REACTION_REMOVE_ALL',
+  'MESSAGE_REACTION_REMOVE_EMOJI',
+  'TYPING_START',
+  'CHANNEL_PINS_UPDATE',
+]);
+
+/** The caches an event makes stale. Unknown guild events count as access changes: safe by default. */
+export function invalidationsFor(event: DomainEvent): Invalidation[] {
+  const { type, route } = event;
+  if (route.kind === 'guild') return CONTENT_EVENTS.has(type) ? [] : [{ guild: route.guildId }];
+  if (route.kind !== 'users') return [];
+  if (type === 'SESSIONS_REVOKED' || type === 'USER_UPDATE') return route.userIds.map((user) => ({ user }));
+  if (type.startsWith('GUILD_')) {
+    const data = event.data as { id?: unknown; guild_id?: unknown };
+    const guildId = typeof data.guild_id === 'string' ? data.guild_id : data.id;
+    if (typeof guildId === 'string') return [{ guild: guildId }];
+  }
+  return [];
+}
+
+/**
+ * Keeps the per-node caches (principals, guild access) coherent across the cluster: a change made
+ * on this node clears this node's caches at once, before the request that made it answers, and is
+ * announced on one node-wide subject that every node hears. Access changes are rare next to
+ * messages, so every node hearing every one costs little; the caches' TTLs cover an announcement
+ * lost on the (at-most-once) bus.
+ */
+export function keepCachesCoherent(bus: Bus, events: LocalEventPublisher, caches: NodeCaches): () => void {
+  const apply = (invalidation: Invalidation) => {
+    if ('user' in invalidation) caches.forgetUser(invalidation.user);
+    else caches.forgetGuild(invalidation.guild);
+  };
+  const subscription = bus.subscribe(BusSubject.caches, (payload) => {
+    try {
+      apply(JSON.parse(payload) as Invalidation);
+    } catch {
+      // Not ours or garbled: nothing to forget.
+    }
+  });
+  const unsubscribe = events.subscribe((event) => {
+    for (const invalidation of invalidationsFor(event)) {
+      apply(invalidation);
+      bus.publish(BusSubject.caches, JSON.stringify(invalidation));
+    }
+  });
+  return () => {
+    unsubscribe();
+    subscription.unsubscribe();
+  };
+}
