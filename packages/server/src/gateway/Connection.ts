@@ -58,7 +58,14 @@ export class WsConnection implements Connection {
   }
 }
 
-/** Builds the shared prefix of a dispatch frame; `dataJson` is used as is. */
+/**
+ * Builds the shared prefix of a dispatch frame; `dataJson` is used as is. Allocated outside Node's
+ * 8 KB Buffer pool: resume buffers keep prefixes for minutes, and a pooled slice would keep its
+ * whole slab alive with it.
+ */
 export function dispatchPrefix(type: string, dataJson: string): Buffer {
-  return Buffer.from(`{"op":0,"t":${JSON.stringify(type)},"d":${dataJson},"s":`);
+  const text = `{"op":0,"t":${JSON.stringify(type)},"d":${dataJson},"s":`;
+  const prefix = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  prefix.write(text);
+  return prefix;
 }

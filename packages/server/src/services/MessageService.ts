@@ -10,7 +10,7 @@ import {
   type SyncMessage,
 } from '@concord/protocol';
 import { DomainError, fieldError } from '../domain/errors';
-import type { MessageRecord } from '../stores/records';
+import type { MessageRecord, UserRecord } from '../stores/records';
 import { toMessage, toMessageDeleteBulkEvent, toMessageDeleteEvent, toMessageMember } from '../wire/messages';
 import { requirePermission, type ChannelContext } from './AccessService';
 import type { ServiceDeps } from './index';
@@ -56,7 +56,8 @@ export class MessageService {
    * published only for a message this call created, so a retried nonce returns the original message
    * and announces nothing.
    */
-  async send(userId: string, channelId: string, body: CreateMessageBody): Promise<SyncMessage> {
+  async send(sender: UserRecord, channelId: string, body: CreateMessageBody): Promise<SyncMessage> {
+    const userId = sender.id;
     const context = await this.deps.access.channelContext(userId, channelId);
     requireTextChannel(context.channel);
     requirePermission(context.permissions, Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES);
@@ -71,7 +72,12 @@ export class MessageService {
       policy,
       repliedAuthorId: reference?.authorId ?? null,
     });
-    const view = await this.views.prepare({ authorId: userId, mentionUserIds: mentions.userIds, reference });
+    const view = await this.views.prepare({
+      authorId: userId,
+      mentionUserIds: mentions.userIds,
+      reference,
+      known: [sender],
+    });
     const { message, created } = await this.deps.store.messages.append({
       channelId,
       authorId: userId,

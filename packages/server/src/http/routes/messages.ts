@@ -23,7 +23,7 @@ export function registerMessageRoutes(api: HttpServer, services: Services): void
       schema: { params: IdParams.channel, body: CreateMessageBody },
       config: { auth: 'required', resource: 'channel', rateLimit: 'messageCreate' },
     },
-    async (request) => messages.send(principalOf(request).user.id, request.params.channel_id, request.body),
+    async (request) => messages.send(principalOf(request).user, request.params.channel_id, request.body),
   );
 
   api.get(

@@ -1,6 +1,6 @@
 import { MessageType, type SyncMessage } from '@concord/protocol';
 import type { Store } from '../../stores/ports';
-import type { MessageRecord } from '../../stores/records';
+import type { MessageRecord, UserRecord } from '../../stores/records';
 import { toMessage, type MessageExtras, type MessageView } from '../../wire/messages';
 
 export interface ViewOptions {
@@ -42,11 +42,17 @@ export class MessageViews {
     authorId: string;
     mentionUserIds: readonly string[];
     reference: MessageRecord | null;
+    /** Users the caller already holds (the sender, from its request): not read again. */
+    known?: readonly UserRecord[];
   }): Promise<MessageView> {
     const { reference } = draft;
     const userIds = new Set([draft.authorId, ...draft.mentionUserIds]);
     if (reference !== null) for (const id of [reference.authorId, ...reference.mentionUserIds]) userIds.add(id);
-    const users = new Map((await this.store.users.getMany([...userIds])).map((u) => [u.id, u]));
+    const users = new Map<string, UserRecord>();
+    for (const user of draft.known ?? []) {
+      if (userIds.delete(user.id)) users.set(user.id, user);
+    }
+    if (userIds.size > 0) for (const user of await this.store.users.getMany([...userIds])) users.set(user.id, user);
     return { users, references: new Map(reference === null ? [] : [[reference.id, reference]]) };
   }
 
