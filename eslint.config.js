@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'packages/web/dist/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,6 +19,11 @@ export default tseslint.config(
       // Only the composition root reads the environment.
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read config in main.ts.' }],
     },
+  },
+  {
+    // The web client (React, TSX): same rules; JSX parsing for .tsx.
+    files: ['packages/web/src/**/*.tsx'],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts', 'scripts/**/*.ts'],

@@ -3,7 +3,6 @@ import type { Frame } from '../support/rawGateway';
 import { startServer, type TestServer, type TestUser } from '../support/testServer';
 import {
   connectReady,
-  expectContiguous,
   joinGuild,
   makeGuild,
   messageWith,

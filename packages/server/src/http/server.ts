@@ -14,6 +14,7 @@ import { parseBoundedJson } from './jsonBody';
 import { RATE_BUCKETS, RateLimiter } from './rateLimit';
 import type { RouteInfo } from './routeConfig';
 import { registerApiRoutes } from './routes';
+import { registerWebClient } from './webClient';
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -168,5 +169,6 @@ export function buildHttpServer(deps: HttpDeps): { http: HttpServer; routes: Rou
     },
     { prefix: API_PREFIX },
   );
+  registerWebClient(http, { logger: deps.logger });
   return { http, routes };
 }
