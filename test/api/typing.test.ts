@@ -43,6 +43,23 @@ describe('POST /channels/:channel_id/typing', () => {
     expect((await member.api.getChannel(guild.systemChannelId)).last_seq).toBe(0);
   });
 
+  it('announces typing once per window, and again right after the typist sent a message', async () => {
+    const typist = await server.user();
+    await join(server, guild, owner, typist);
+    const typingEvents = (since: number) =>
+      eventsSince(server, since).filter(
+        (e) => e.type === 'TYPING_START' && (e.data as { user_id: string }).user_id === typist.id,
+      );
+    const before = server.events.length;
+    await typist.api.typing(guild.systemChannelId);
+    await typist.api.typing(guild.systemChannelId); // still typing: no second event
+    expect(typingEvents(before)).toHaveLength(1);
+    await typist.api.sendMessage(guild.systemChannelId, { content: 'done typing' });
+    const afterSend = server.events.length;
+    await typist.api.typing(guild.systemChannelId); // typing the next one: shown again at once
+    expect(typingEvents(afterSend)).toHaveLength(1);
+  });
+
   it('announces typing in a DM to its recipients only', async () => {
     const dm = await owner.api.openDm(member.id);
     const before = server.events.length;

@@ -41,6 +41,11 @@ export function presenceContract(engine: string, factory: PresenceFactory): void
       expect(await store.startTyping('c1', 'u2', 3_000, 5_000)).toBe(true);
       expect(await store.startTyping('c2', 'u1', 3_000, 5_000)).toBe(true);
       expect(await store.startTyping('c1', 'u1', 6_001, 5_000)).toBe(true);
+      // A message ends the indicator: typing right after it is announced again, inside the window.
+      await store.stopTyping('c1', 'u1');
+      expect(await store.startTyping('c1', 'u1', 6_002, 5_000)).toBe(true);
+      expect(await store.startTyping('c1', 'u1', 6_003, 5_000)).toBe(false);
+      await store.stopTyping('c9', 'u9'); // nothing to stop: no error
       await store.close();
     });
   });

@@ -1,9 +1,10 @@
+import { TypingWindow } from './TypingWindow';
 import type { PresenceStore, SessionPresence } from './PresenceStore';
 
 /** The embedded presence store: maps in memory, bounded by the sessions that exist. */
 export class InProcessPresenceStore implements PresenceStore {
   private readonly byUser = new Map<string, Map<string, SessionPresence>>();
-  private readonly typing = new Map<string, number>();
+  private readonly typing = new TypingWindow();
 
   async set(presence: SessionPresence): Promise<void> {
     let sessions = this.byUser.get(presence.userId);
@@ -34,14 +35,11 @@ export class InProcessPresenceStore implements PresenceStore {
   }
 
   async startTyping(channelId: string, userId: string, now: number, windowMs: number): Promise<boolean> {
-    const key = `${channelId}:${userId}`;
-    const until = this.typing.get(key);
-    if (until !== undefined && until > now) return false;
-    this.typing.set(key, now + windowMs);
-    if (this.typing.size > 100_000) {
-      for (const [k, expiry] of this.typing) if (expiry <= now) this.typing.delete(k);
-    }
-    return true;
+    return this.typing.start(channelId, userId, now, windowMs);
+  }
+
+  async stopTyping(channelId: string, userId: string): Promise<void> {
+    this.typing.stop(channelId, userId);
   }
 
   /** One process holds every session: none outlives its node, so nothing ever expires or returns. */

@@ -152,6 +152,10 @@ export class NatsPresenceStore implements PresenceStore {
     return this.typing.start(channelId, userId, now, windowMs);
   }
 
+  async stopTyping(channelId: string, userId: string): Promise<void> {
+    this.typing.stop(channelId, userId);
+  }
+
   onRemoteChange(listener: (userId: string, change: RemoteChange) => void): () => void {
     this.remoteListeners.add(listener);
     return () => this.remoteListeners.delete(listener);

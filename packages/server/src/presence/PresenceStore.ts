@@ -35,6 +35,11 @@ export interface PresenceStore {
    */
   startTyping(channelId: string, userId: string, now: number, windowMs: number): Promise<boolean>;
   /**
+   * The user's message arrived (clients hide their indicator then): their next `startTyping` in the
+   * channel is announced again, whatever the window.
+   */
+  stopTyping(channelId: string, userId: string): Promise<void>;
+  /**
    * Calls `listener` when a session of the user held by another node expired (that node crashed or
    * was cut off, so nobody announced it) or came back after such an expiry; several sessions of one
    * user changing together make one call. Each node hears of it from its own copy. Engines whose

@@ -20,6 +20,11 @@ export class TypingWindow {
     return true;
   }
 
+  /** The user sent a message: their next typing call starts a new indicator at once. */
+  stop(channelId: string, userId: string): void {
+    this.until.delete(`${channelId}:${userId}`);
+  }
+
   clear(): void {
     this.until.clear();
   }

@@ -105,6 +105,8 @@ export class MessageService {
     });
     if (context.guild !== undefined) event.member = toMessageMember(context.guild.member);
     this.deps.events.publish({ type: 'MESSAGE_CREATE', data: event, route: channelRoute(context.channel) });
+    // Clients drop the sender's typing indicator on their message: typing again must show again.
+    void this.deps.presence.stopTyping(channelId, userId).catch(() => undefined);
     // A new message has no reactions yet: the prepared view is all the answer needs.
     return toMessage(message, view, nonce);
   }
