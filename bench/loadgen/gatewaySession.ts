@@ -22,6 +22,8 @@ export class LeanSession {
   readonly record: SessionRecord;
   state: 'idle' | 'connecting' | 'ready' | 'dropped' | 'closed' = 'idle';
   sessionId: string | null = null;
+  /** READY's `resume_gateway_url`: a RESUME must reach the node that holds the session, as on Discord. */
+  resumeUrl: string | null = null;
   s = 0;
   heartbeatIntervalMs = 0;
   nextHeartbeatAt = 0;
@@ -107,8 +109,9 @@ export class LeanSession {
       this.s = dispatchSequence(data);
       const text = data.toString('utf8');
       if (text.startsWith('{"op":0,"t":"READY"')) {
-        const ready = JSON.parse(text) as { d: { session_id: string } };
+        const ready = JSON.parse(text) as { d: { session_id: string; resume_gateway_url?: string } };
         this.sessionId = ready.d.session_id;
+        this.resumeUrl = ready.d.resume_gateway_url ?? null;
         this.state = 'ready';
         this.settle(this.reidentifying ? 'reidentified' : 'ready');
       } else if (text.startsWith('{"op":0,"t":"RESUMED"')) {

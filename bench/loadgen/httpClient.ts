@@ -81,7 +81,10 @@ export class HttpPool {
         if (this.created >= this.size) return;
         this.created += 1;
         connection = new HttpConnection(this.host, this.port, () => {
+          // A connection the server closed (e.g. nginx after `keepalive_requests`) makes room for a
+          // new one: requests queued meanwhile must not wait forever.
           this.created -= 1;
+          this.pump();
         });
       }
       const pending = this.queue.shift() as Pending;

@@ -122,7 +122,7 @@ async function reconnect(args: ReconnectArgs): Promise<ReconnectResult> {
   await Promise.all(
     targets.map(async (session) => {
       try {
-        const outcome = await session.connect(args.gatewayUrl, true, false, OPEN_TIMEOUT_MS);
+        const outcome = await session.connect(resumeUrlOf(session, args.gatewayUrl), true, false, OPEN_TIMEOUT_MS);
         if (outcome === 'resumed') result.resumed += 1;
         else {
           result.reidentified += 1;
@@ -233,4 +233,12 @@ process.on('disconnect', () => process.exit(0));
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
+}
+
+/** Where a session resumes: its READY's `resume_gateway_url` (with the connection's query), else where it first went. */
+function resumeUrlOf(session: { resumeUrl: string | null }, gatewayUrl: string): string {
+  if (session.resumeUrl === null) return gatewayUrl;
+  const resume = new URL(session.resumeUrl);
+  resume.search = new URL(gatewayUrl).search;
+  return resume.toString();
 }
