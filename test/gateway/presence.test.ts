@@ -140,6 +140,38 @@ describe('who hears about a presence', () => {
   });
 });
 
+describe('joining a guild while connected', () => {
+  it('the members hear the newcomer’s presence once, and the newcomer hears the online members’', async () => {
+    const setup = await makeGuild(server);
+    const [alice, erin] = [await server.user(), await server.user()];
+    await joinGuild(setup, alice);
+    const aliceGw = await connectReady(server, alice.token, {
+      presence: { status: 'dnd', since: null, activities: [] },
+    });
+    // Erin is online on two devices before she joins, idle on one of them.
+    const erinPhone = await connectReady(server, erin.token, { properties: MOBILE });
+    const erinDesk = await connectReady(server, erin.token, {
+      properties: DESKTOP,
+      presence: { status: 'idle', since: null, activities: [] },
+    });
+    await joinGuild(setup, erin);
+    for (const gw of [erinPhone, erinDesk]) {
+      await gw.waitFor((f) => f.t === 'GUILD_CREATE' && (f.d as { id: string }).id === setup.guild.id);
+      const alicePresence = await latestPresence(gw, alice.id, (p) => p.status === 'dnd');
+      expect(alicePresence.guild_id).toBe(setup.guild.id);
+      // Nobody offline is announced (the owner has no session).
+      expect(presences(gw, setup.owner.id)).toEqual([]);
+    }
+    const erinPresence = await latestPresence(aliceGw, erin.id, (p) => p.guild_id === setup.guild.id);
+    expect(erinPresence).toMatchObject({ status: 'online', client_status: { mobile: 'online', desktop: 'idle' } });
+    // One announcement for the user, not one per device.
+    await setup.owner.api.sendMessage(setup.channelId, { content: 'sync point' });
+    await aliceGw.waitFor(messageWith('sync point'));
+    expect(presences(aliceGw, erin.id)).toHaveLength(1);
+    for (const gw of [aliceGw, erinPhone, erinDesk]) gw.close();
+  });
+});
+
 describe('aggregation across devices', () => {
   it('online while any device is, dnd wins, client_status per device kind, invisible looks offline', async () => {
     const setup = await makeGuild(server);

@@ -1,4 +1,5 @@
-import type { Presence, PresenceUpdateData } from '@concord/protocol';
+import { GatewayIntent, type Presence, type PresenceUpdateData } from '@concord/protocol';
+import { dispatchPrefix } from './Connection';
 import type { EventPublisher } from '../domain/events';
 import { aggregatePresence, samePresence } from '../presence/aggregatePresence';
 import type { PresenceStore, SessionStatus } from '../presence/PresenceStore';
@@ -40,6 +41,31 @@ export class PresenceTracker {
   async offline(session: GatewaySession): Promise<void> {
     await this.store.remove(session.userId, session.id);
     await this.announce(session);
+  }
+
+  /**
+   * `session`'s user joined a guild while connected: the guild's members hear their presence (as
+   * they would have at the user's IDENTIFY), and the session is told the presences of the members
+   * online, which its GUILD_CREATE (built by the service that handled the join) could not carry.
+   */
+  async joined(
+    session: GatewaySession,
+    guildId: string,
+    memberIds: readonly string[],
+    announceOwn: boolean,
+  ): Promise<void> {
+    const view = this.views.get(guildId);
+    if (view === undefined || view.memberCount > this.maxGuildSize) return;
+    const own = await this.presenceOf(session.userId, guildId);
+    if (announceOwn && own.status !== 'offline') {
+      this.events.publish({ type: 'PRESENCE_UPDATE', data: own, route: { kind: 'guild', guildId } });
+    }
+    if ((session.identity.intents & GatewayIntent.GUILD_PRESENCES) === 0) return;
+    const others = memberIds.filter((id) => id !== session.userId);
+    for (const presence of await this.presencesOf(others, guildId)) {
+      if (presence.status === 'offline') continue;
+      session.dispatch(dispatchPrefix('PRESENCE_UPDATE', JSON.stringify(presence)));
+    }
   }
 
   async presenceOf(userId: string, guildId?: string): Promise<Presence> {

@@ -21,6 +21,7 @@ import type { ClientLink } from './ClientLink';
 import { inShard } from './Fanout';
 import { GatewaySession } from './GatewaySession';
 import type { GuildViews } from './GuildViews';
+import type { GuildView } from './GuildView';
 import { IdentifyLimiter } from './IdentifyLimiter';
 import { toSessionStatus, type PresenceTracker } from './PresenceTracker';
 import type { ReadyBuilder } from './ReadyBuilder';
@@ -211,17 +212,26 @@ export class SessionLifecycle {
   /** The user joined a guild while connected: follow it from this very event on. */
   joinGuild(session: GatewaySession, guildId: string, payload: GatewayGuild): void {
     const own = payload.members.find((m) => m.user.id === session.userId);
+    // The user's other devices here may have joined it already: their presence is announced once.
+    const firstHere = ![...this.deps.sessions.sessionsOf(session.userId)].some(
+      (other) => other !== session && other.guildIds.has(guildId),
+    );
     session.guildIds.add(guildId);
     const member = own === undefined ? undefined : memberFrom(guildId, session.userId, own.roles, own.nick);
-    void this.deps.views.acquire(guildId, member).then(
-      async (view) => {
-        if (view !== undefined && own === undefined) {
-          const record = await this.deps.store.guilds.getMember(guildId, session.userId);
-          if (record !== undefined) view.trackMember(record);
-        }
-      },
-      (error: unknown) => this.deps.logger.error({ err: error, guildId }, 'could not load guild view'),
-    );
+    const settle = async (view: GuildView | undefined): Promise<void> => {
+      if (view === undefined) return;
+      if (own === undefined) {
+        const record = await this.deps.store.guilds.getMember(guildId, session.userId);
+        if (record !== undefined) view.trackMember(record);
+      }
+      if (!this.isLive(session)) return;
+      const memberIds = payload.members.map((m) => m.user.id);
+      await this.deps.tracker.joined(session, guildId, memberIds, firstHere);
+    };
+    void this.deps.views
+      .acquire(guildId, member)
+      .then(settle)
+      .catch((error: unknown) => this.deps.logger.error({ err: error, guildId }, 'could not follow a joined guild'));
   }
 
   leaveGuild(session: GatewaySession, guildId: string): void {
