@@ -15,14 +15,9 @@ export default defineConfig({
     // The node serves assets/ with a year-long cache: every file name there carries its hash.
     assetsDir: 'assets',
     sourcemap: false,
+    // @concord/protocol declares `sideEffects: false`: its TypeBox schemas (server-side validation)
+    // are dropped from the bundle wherever the client only uses types and constants.
     chunkSizeWarningLimit: 800,
-    rollupOptions: {
-      // The protocol's TypeBox schemas only define values for server-side validation; the client
-      // needs their types and a few constants, so unused schema modules may be dropped whole.
-      treeshake: {
-        moduleSideEffects: (id: string) => !/packages\/protocol\/src\/(schemas\/|gateway\/payloads)/.test(id),
-      },
-    },
   },
   server: {
     // The Host header is kept (no changeOrigin), so the node's GET /gateway answers with this dev
