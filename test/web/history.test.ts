@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type TestServer, type TestUser } from '../support/testServer';
 import { eventually, launchChromium, screenshot } from './support/browser';
-import { ensureWebBuild } from './support/buildWeb';
+import { ensureWebBuild } from '../../scripts/webBuild';
 import { openAppAs } from './support/session';
 
 let server: TestServer;

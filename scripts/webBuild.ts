@@ -1,10 +1,15 @@
+/**
+ * Builds the web client (packages/web/dist) only when it is missing or older than its sources:
+ * `npm start` runs this before the node, and the browser tests call `ensureWebBuild()`.
+ * `npm run build:web` always builds.
+ */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'packages/web/dist/index.html');
 /** Sources whose change makes the build stale. */
 const SOURCES = [
@@ -15,7 +20,7 @@ const SOURCES = [
   'packages/sdk/src',
   'packages/protocol/src',
 ];
-/** Two test workers may both find the build stale: one builds, the other waits. */
+/** Two processes (test workers, a start) may both find the build stale: one builds, the other waits. */
 const LOCK = path.join(os.tmpdir(), 'concord-web-build.lock');
 
 function newestMtime(target: string): number {
@@ -68,3 +73,5 @@ export async function ensureWebBuild(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await ensureWebBuild();
