@@ -21,6 +21,8 @@ export function busContract(engine: string, factory: BusFactory): void {
       const { a, b, close } = await factory.open();
       const gotA: string[] = [];
       const gotB: string[] = [];
+      let gaps = 0;
+      for (const bus of [a, b]) bus.onGap(() => (gaps += 1));
       a.subscribe('guild.1', (p) => gotA.push(p));
       b.subscribe('guild.1', (p) => gotB.push(p));
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -29,6 +31,8 @@ export function busContract(engine: string, factory: BusFactory): void {
       await eventually(() => gotA.length === 100 && gotB.length === 100);
       expect(gotA).toEqual(expected);
       expect(gotB).toEqual(expected);
+      // Nothing was lost, so no gap is reported.
+      expect(gaps).toBe(0);
       await close();
     });
 

@@ -94,6 +94,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const stopCacheCoherence = keepCachesCoherent(bus, events, {
     forgetUser: (userId) => services.accounts.forgetCachedUser(userId),
     forgetGuild: (guildId) => services.access.forgetGuild(guildId),
+    forgetAll: () => {
+      services.accounts.forgetAllCached();
+      services.access.forgetAll();
+    },
   });
   gateway.attach(http.server);
   await http.ready();

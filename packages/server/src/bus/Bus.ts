@@ -9,10 +9,15 @@
  *   subscriber of that subject.
  * - A subscriber receives only messages published after `subscribe` returned.
  * - Handlers are called asynchronously, never inside `publish`.
+ * - `onGap` listeners are called when messages to this instance may have been lost (it was cut off
+ *   from the broker and is back): whatever was kept current by bus messages must be rebuilt. An
+ *   implementation that never loses messages never calls them.
  */
 export interface Bus {
   publish(subject: string, payload: string): void;
   subscribe(subject: string, handler: (payload: string) => void): BusSubscription;
+  /** Returns the way to stop listening. */
+  onGap(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -40,6 +40,11 @@ export class InProcessBus implements Bus {
     };
   }
 
+  /** One process, no broker: nothing is ever lost. */
+  onGap(): () => void {
+    return () => undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();

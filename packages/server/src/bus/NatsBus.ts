@@ -33,6 +33,7 @@ export class NatsBus implements Bus {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly gapListeners = new Set<() => void>();
   private dropped: DropReport | undefined;
   private closed = false;
 
@@ -40,7 +41,11 @@ export class NatsBus implements Bus {
     private readonly link: NatsLink,
     private readonly prefix: string,
   ) {
-    link.onReconnect(() => this.reportDrops());
+    link.onReconnect(() => {
+      this.reportDrops();
+      // Whatever was published while we were cut off never reached our subscriptions.
+      for (const listener of this.gapListeners) listener();
+    });
   }
 
   private get logger(): NatsLogger {
@@ -86,6 +91,11 @@ export class NatsBus implements Bus {
         if (!subscription.isClosed()) subscription.unsubscribe();
       },
     };
+  }
+
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
   }
 
   async close(): Promise<void> {

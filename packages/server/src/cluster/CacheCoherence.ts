@@ -7,6 +7,8 @@ export interface NodeCaches {
   forgetUser(userId: string): void;
   /** Access data of this guild (roles, members, bans, ownership changed). */
   forgetGuild(guildId: string): void;
+  /** Everything: invalidations may have been lost. */
+  forgetAll(): void;
 }
 
 type Invalidation = { user: string } | { guild: string };
@@ -43,8 +45,9 @@ export function invalidationsFor(event: DomainEvent): Invalidation[] {
  * Keeps the per-node caches (principals, guild access) coherent across the cluster: a change made
  * on this node clears this node's caches at once, before the request that made it answers, and is
  * announced on one node-wide subject that every node hears. Access changes are rare next to
- * messages, so every node hearing every one costs little; the caches' TTLs cover an announcement
- * lost on the (at-most-once) bus.
+ * messages, so every node hearing every one costs little. When the bus reports a gap (the node was
+ * cut off from the broker and is back), every cache is dropped; the caches' TTLs cover any other
+ * announcement lost on the (at-most-once) bus.
  */
 export function keepCachesCoherent(bus: Bus, events: LocalEventPublisher, caches: NodeCaches): () => void {
   const apply = (invalidation: Invalidation) => {
@@ -58,6 +61,8 @@ export function keepCachesCoherent(bus: Bus, events: LocalEventPublisher, caches
       // Not ours or garbled: nothing to forget.
     }
   });
+  // Cut off from the broker and back: any invalidation sent meanwhile is lost, so start over.
+  const stopGaps = bus.onGap(() => caches.forgetAll());
   const unsubscribe = events.subscribe((event) => {
     for (const invalidation of invalidationsFor(event)) {
       apply(invalidation);
@@ -65,6 +70,7 @@ export function keepCachesCoherent(bus: Bus, events: LocalEventPublisher, caches
     }
   });
   return () => {
+    stopGaps();
     unsubscribe();
     subscription.unsubscribe();
   };

@@ -53,6 +53,11 @@ export class AccessService {
     this.cache.forgetGuild(guildId);
   }
 
+  /** Changes may have gone unheard (the node was cut off from the bus). */
+  forgetAll(): void {
+    this.cache.forgetAll();
+  }
+
   async guildContext(userId: string, guildId: string): Promise<GuildContext> {
     const now = this.clock.now();
     const epoch = this.cache.currentEpoch;

@@ -119,6 +119,11 @@ export class AccountService {
     this.principals.forgetUser(userId);
   }
 
+  /** Changes may have gone unheard (the node was cut off from the bus). */
+  forgetAllCached(): void {
+    this.principals.forgetAll();
+  }
+
   /** Writes pending session activity; called once at shutdown. */
   close(): Promise<void> {
     return this.activity.close();

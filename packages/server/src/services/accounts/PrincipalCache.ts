@@ -71,6 +71,12 @@ export class PrincipalCache {
     this.hashesByUser.delete(userId);
   }
 
+  forgetAll(): void {
+    this.epoch += 1;
+    this.entries.clear();
+    this.hashesByUser.clear();
+  }
+
   private remove(tokenHash: string, userId: string): void {
     this.entries.delete(tokenHash);
     const hashes = this.hashesByUser.get(userId);
