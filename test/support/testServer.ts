@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../packages/server/src/app';
+import type { Bus } from '../../packages/server/src/bus/Bus';
 import { parseConfig, type ConfigOverrides } from '../../packages/server/src/config';
 import { systemClock } from '../../packages/server/src/domain/clock';
 import type { DomainEvent } from '../../packages/server/src/domain/events';
@@ -39,7 +40,11 @@ export interface TestServer {
 let userCounter = 0;
 
 /** A real node: real SQLite file in a temp dir, real HTTP on an ephemeral port. */
-export async function startServer(overrides: ConfigOverrides = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: ConfigOverrides = {},
+  /** Engines to use instead of the embedded ones (e.g. a bus a test can make lose messages). */
+  engines: { bus?: Bus } = {},
+): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
   const config = parseConfig(
     {},
@@ -54,7 +59,7 @@ export async function startServer(overrides: ConfigOverrides = {}): Promise<Test
   });
   // Real argon2id with small parameters: the same code path, a fraction of the CPU.
   const hasher = new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
-  const app = await createApp({ config, store, ids, hasher, metrics });
+  const app = await createApp({ config, store, ids, hasher, metrics, ...engines });
   const events: DomainEvent[] = [];
   app.events.subscribe((event) => events.push(event));
   await app.http.listen({ port: 0, host: '127.0.0.1' });

@@ -58,6 +58,7 @@ export class GatewayServer {
   private readonly sessions = new SessionRegistry();
   private readonly subscriptions: SubscriptionSet;
   private readonly views: GuildViews;
+  private readonly stopGapWatch: () => void;
   private readonly lifecycle: SessionLifecycle;
   private readonly unsubscribeEvents: () => void;
   private readonly stopRemotePresence: () => void;
@@ -69,6 +70,12 @@ export class GatewayServer {
     const fanout: { current?: Fanout } = {};
     this.subscriptions = new SubscriptionSet(bus, (_subject, payload) => fanout.current?.onBusMessage(payload));
     this.views = new GuildViews(store, this.subscriptions, (_guildId, queued) => fanout.current?.replay(queued));
+    // Events lost while this node was cut off from the bus may have changed who may see what.
+    this.stopGapWatch = deps.bus.onGap(() => {
+      void this.views
+        .reloadAll()
+        .catch((error: unknown) => deps.logger.error({ err: error }, 'could not reload guild views after a bus gap'));
+    });
     const tracker = new PresenceTracker(deps.presence, events, this.views, config.gateway.presenceMaxGuildSize);
     this.lifecycle = new SessionLifecycle({
       ...deps,
@@ -137,6 +144,7 @@ export class GatewayServer {
     this.closing = true;
     clearInterval(this.sweepTimer);
     this.stopRemotePresence();
+    this.stopGapWatch();
     for (const session of [...this.sessions.all()]) session.requestReconnect();
     for (const link of [...this.links]) link.connection.close(1012, 'node shutting down: reconnect');
     await Promise.all([...this.sessions.all()].map((session) => this.lifecycle.destroy(session)));

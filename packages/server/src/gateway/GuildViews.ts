@@ -63,7 +63,8 @@ export class GuildViews {
       );
     }
     entry.refs += 1;
-    if (entry.view !== undefined) {
+    // Loaded and not being reloaded: track at once. Otherwise the member waits for the new view.
+    if (entry.view !== undefined && entry.queued === undefined) {
       if (member !== undefined) entry.view.trackMember(member);
       return Promise.resolve(entry.view);
     }
@@ -80,6 +81,50 @@ export class GuildViews {
     if (entry.refs <= 0) {
       this.entries.delete(guildId);
       this.subscriptions.release(BusSubject.guild(guildId));
+    }
+  }
+
+  /**
+   * Rebuilds every loaded view from the store: the bus may have lost events (this node was cut off
+   * from the broker), so a view could hold roles, overwrites or members that are no longer true.
+   * Events arriving meanwhile wait, as during a first load, and are applied to the new view.
+   */
+  async reloadAll(): Promise<void> {
+    await Promise.all([...this.entries].map(([guildId, entry]) => this.reload(guildId, entry)));
+  }
+
+  private async reload(guildId: string, entry: Entry): Promise<void> {
+    const old = entry.view;
+    if (old === undefined || entry.queued !== undefined) return; // still loading: it reads fresh data anyway
+    entry.queued = [];
+    const reloading = (async () => {
+      const view = await GuildView.load(this.store, guildId);
+      const members = await Promise.all(
+        [...old.localMemberIds()].map((userId) => this.store.guilds.getMember(guildId, userId)),
+      );
+      return { view, members };
+    })();
+    // Who waits for the view during the reload gets the new one, or the old one if the store failed.
+    entry.loading = reloading.then(
+      ({ view }) => view,
+      () => old,
+    );
+    try {
+      const { view, members } = await reloading;
+      if (this.entries.get(guildId) !== entry) return; // released meanwhile
+      // Members untracked while we read (their last session left) stay untracked.
+      for (const member of members) if (member !== undefined && old.hasMember(member.userId)) view?.trackMember(member);
+      for (const pending of entry.pendingMembers) view?.trackMember(pending);
+      entry.pendingMembers = [];
+      entry.view = view;
+    } catch {
+      // The store is unreachable: keep the old view (stale but not empty) and apply what queued.
+      for (const pending of entry.pendingMembers) old.trackMember(pending);
+      entry.pendingMembers = [];
+    } finally {
+      const queued = entry.queued ?? [];
+      entry.queued = undefined;
+      if (this.entries.get(guildId) === entry) this.onReady(guildId, queued);
     }
   }
 
