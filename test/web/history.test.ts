@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { aMessage } from '../conformance/contracts/messageFixtures';
 import { startServer, type TestServer, type TestUser } from '../support/testServer';
 import { eventually, launchChromium, screenshot } from './support/browser';
 import { ensureWebBuild } from '../../scripts/webBuild';
@@ -42,21 +43,12 @@ async function seedStore(authorId: string, channelId: string, count: number, pre
     // Submitted together, committed together: seq order follows submission order.
     await Promise.all(
       batch.map((n) =>
-        server.store.messages.append({
-          channelId,
-          authorId,
-          content: `${prefix} ${String(n).padStart(5, '0')}`,
-          type: 0,
-          nonce: null,
-          tts: false,
-          flags: 0,
-          mentionEveryone: false,
-          mentionUserIds: [],
-          mentionRoleIds: [],
-          referenceMessageId: null,
-          referenceChannelId: null,
-          createdAt: start + n * 1000,
-        }),
+        server.store.messages.append(
+          aMessage(channelId, authorId, {
+            content: `${prefix} ${String(n).padStart(5, '0')}`,
+            createdAt: start + n * 1000,
+          }),
+        ),
       ),
     );
   }

@@ -103,7 +103,10 @@ export class Cluster {
     try {
       const kv = await new Kvm(nc).open(`${this.natsPrefix}_discovery`);
       const nodes: Array<{ id: string; url: string; connections: number }> = [];
-      for await (const key of await kv.keys('node.>')) {
+      // A key renewed while the listing runs can be listed twice: read each key once.
+      const keys = new Set<string>();
+      for await (const key of await kv.keys('node.>')) keys.add(key);
+      for (const key of keys) {
         const entry = await kv.get(key);
         if (entry?.operation === 'PUT') nodes.push(entry.json());
       }
