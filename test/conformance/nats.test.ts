@@ -87,15 +87,33 @@ const session = (userId: string, sessionId: string, status: SessionPresence['sta
 const sessionIds = async (store: NatsPresenceStore, userId: string) =>
   (await store.sessionsOf(userId)).map((s) => s.sessionId).sort();
 
+/**
+ * The bucket's keys, read from outside. A KV key listing can stall when keys change while it runs
+ * (seen once in CI: the test hung past its timeout), so each attempt is bounded and retried.
+ */
 async function bucketKeys(bucket: string): Promise<string[]> {
-  const nc = await connect({ servers: NATS_URL });
-  try {
-    const kv = await new Kvm(nc).open(bucket);
-    const keys: string[] = [];
-    for await (const key of await kv.keys()) if (!key.startsWith('/')) keys.push(key);
-    return keys.sort();
-  } finally {
-    await nc.close();
+  for (let attempt = 1; ; attempt++) {
+    const nc = await connect({ servers: NATS_URL });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const listing = (async () => {
+        const kv = await new Kvm(nc).open(bucket);
+        const keys: string[] = [];
+        for await (const key of await kv.keys()) if (!key.startsWith('/')) keys.push(key);
+        return keys.sort();
+      })();
+      // Closing the connection after a stall rejects the abandoned listing: that is expected.
+      listing.catch(() => undefined);
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`listing the keys of ${bucket} stalled`)), 2_000);
+      });
+      return await Promise.race([listing, stalled]);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    } finally {
+      clearTimeout(timer);
+      await nc.close();
+    }
   }
 }
 
