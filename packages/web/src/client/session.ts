@@ -1,7 +1,7 @@
 import { ConcordApi, GatewayClient, GatewayError } from '@concord/sdk';
 import { create } from 'zustand';
 import { useConnection } from '../store/connection';
-import { useEntities } from '../store/entities';
+import { emptyEntities, useEntities } from '../store/entities';
 import { useMessages } from '../store/messages';
 import { useReadStates } from '../store/readStates';
 import { useTyping } from '../store/typing';
@@ -120,15 +120,7 @@ export function setStatus(status: ChosenStatus): void {
 }
 
 function resetStores(): void {
-  useEntities.setState({
-    me: undefined,
-    guilds: {},
-    guildOrder: [],
-    channels: {},
-    members: {},
-    presences: {},
-    users: {},
-  });
+  useEntities.setState(emptyEntities());
   useMessages.setState({ byChannel: {}, pending: {} });
   useReadStates.setState({ markers: {} });
   useTyping.setState({ byChannel: {} });

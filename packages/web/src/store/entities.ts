@@ -16,15 +16,12 @@ export interface EntitiesState {
   users: Record<string, User>;
 }
 
-export const useEntities = create<EntitiesState>(() => ({
-  me: undefined,
-  guilds: {},
-  guildOrder: [],
-  channels: {},
-  members: {},
-  presences: {},
-  users: {},
-}));
+/** The state of a signed-out client: the store starts here and returns here at logout. */
+export function emptyEntities(): EntitiesState {
+  return { me: undefined, guilds: {}, guildOrder: [], channels: {}, members: {}, presences: {}, users: {} };
+}
+
+export const useEntities = create<EntitiesState>(emptyEntities);
 
 export type CachePart = 'me' | 'guilds' | 'channels' | 'members' | 'presences';
 
