@@ -10,6 +10,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureServerBuild, ensureWebBuild, SERVER_ENTRY } from './build';
 import { ensureDatabase, redactedUrl } from './cluster/database';
 import { ManagedProcess } from './cluster/ManagedProcess';
 import { writeNginxPrefix } from './cluster/nginxConfig';
@@ -53,7 +54,7 @@ function startNode(options: ClusterOptions, index: number): ManagedProcess {
   return new ManagedProcess({
     name: `node${index}`,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(repoRoot, 'packages/server/src/main.ts')],
+    args: ['--enable-source-maps', SERVER_ENTRY],
     env: nodeEnv(options, index),
     cwd: repoRoot,
     logFile: path.join(options.dir, 'logs', `node${index}.log`),
@@ -79,6 +80,8 @@ async function main(): Promise<number> {
   );
 
   say(`database ${redactedUrl(options.databaseUrl)} (${database}), NATS ${options.natsUrl}`);
+  await ensureWebBuild();
+  await ensureServerBuild();
   const nodes = indexes.map((i) => startNode(options, i));
   let nginx: ManagedProcess | undefined;
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { ensureServerBuild, SERVER_ENTRY } from '../../scripts/build';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -11,11 +12,13 @@ export interface ServerProcess {
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /**
- * Runs `npm start`'s entry point as a separate OS process (so it can be SIGKILLed), on an
- * ephemeral port, and waits for the line that says where it listens.
+ * Runs what `npm start` runs (the built server bundle, rebuilt first if stale) as a separate OS
+ * process (so it can be SIGKILLed), on an ephemeral port, and waits for the line that says where
+ * it listens.
  */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/server/src/main.ts')], {
+  await ensureServerBuild();
+  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -3,12 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { ensureServerBuild, SERVER_ENTRY } from '../../../scripts/build';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const START_TIMEOUT_MS = 60_000;
 
 /**
- * One node of a test cluster: `main.ts` as a real OS process (so it can be SIGKILLed), always on the
+ * One node of a test cluster: the server bundle `npm start` runs, as a real OS process (so it can be SIGKILLed), always on the
  * same port, so a restarted node is where it was — as behind a real address — and URLs handed out
  * before the crash point at it again. Its stdout/stderr go to a log file kept for failed runs.
  */
@@ -52,7 +53,8 @@ export class ClusterNode {
     this.starts += 1;
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
     log.write(`--- ${this.name} start #${this.starts} at ${new Date().toISOString()}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'packages/server/src/main.ts')], {
+    await ensureServerBuild();
+    const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
       cwd: repoRoot,
       env: { ...process.env, ...this.env, ...extraEnv, CONCORD_PORT: String(this.port), CONCORD_HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -81,18 +81,14 @@ export class Fanout {
     const channelId = route.channelId;
     // Whoever could see a channel before it was deleted or hidden from them must hear of it too:
     // deciding only on the view after the change, nobody would ever receive a CHANNEL_DELETE.
-    const viewedBefore =
-      channelId !== undefined && CHANNEL_CHANGES.has(type)
-        ? new Set([...view.localMemberIds()].filter((userId) => view.canView(userId, channelId)))
-        : undefined;
+    const viewedBefore = channelId !== undefined && CHANNEL_CHANGES.has(type) ? view.audience(channelId) : undefined;
     if (VIEW_EVENTS.has(type)) view.apply(type, frames.data());
     const intent = requiredIntent(type, 'guild');
     // Sessions that follow the guild, told or not: a deleted guild is left even without GUILDS.
     const followers: GatewaySession[] = [];
     const deleting = type === 'GUILD_DELETE';
     let delivered = 0;
-    for (const userId of view.localMemberIds()) {
-      if (channelId !== undefined && !view.canView(userId, channelId) && viewedBefore?.has(userId) !== true) continue;
+    for (const userId of recipientsOf(view, channelId, viewedBefore)) {
       for (const session of this.sessions.sessionsOf(userId)) {
         if (!session.guildIds.has(view.id) || !inShard(session, view.id)) continue;
         if (deleting) followers.push(session);
@@ -150,6 +146,17 @@ export class Fanout {
     if (this.recentOrder.length > RECENT_IDS) this.recent.delete(this.recentOrder.shift() as string);
     return false;
   }
+}
+
+/** The members to tell of a guild event: all of them, or those who may see (or just saw) its channel. */
+function recipientsOf(
+  view: GuildView,
+  channelId: string | undefined,
+  viewedBefore: ReadonlySet<string> | undefined,
+): Iterable<string> {
+  if (channelId === undefined) return view.localMemberIds();
+  const viewing = view.audience(channelId);
+  return viewedBefore === undefined || viewedBefore === viewing ? viewing : new Set([...viewedBefore, ...viewing]);
 }
 
 /**

@@ -12,7 +12,12 @@ type ChannelAccess = Pick<ChannelRecord, 'type' | 'overwrites'>;
  * order they were committed.
  */
 export class GuildView {
-  private readonly visibility = new Map<string, boolean>();
+  /**
+   * Per channel, the tracked members who may view it, computed on first use and dropped whenever
+   * the view changes. Fan-out walks this set instead of deciding member by member per event: one
+   * permission computation per member and change, not per member and message.
+   */
+  private readonly audiences = new Map<string, ReadonlySet<string>>();
 
   private constructor(
     private guild: GuildRecord,
@@ -64,18 +69,31 @@ export class GuildView {
 
   /** Whether a tracked member may view the channel right now (VIEW_CHANNEL after overwrites). */
   canView(userId: string, channelId: string): boolean {
-    const key = `${userId}:${channelId}`;
-    const cached = this.visibility.get(key);
-    if (cached !== undefined) return cached;
-    const member = this.members.get(userId);
-    const channel = this.channels.get(channelId);
-    let visible = false;
-    if (member !== undefined && channel !== undefined) {
-      const base = computeBasePermissions(this.guild, member, this.roles);
-      visible = (computeChannelPermissions(base, this.guild.id, member, channel) & Permission.VIEW_CHANNEL) !== 0n;
+    return this.audience(channelId).has(userId);
+  }
+
+  /**
+   * The tracked members who may view the channel right now, in tracking order. The set is never
+   * changed once returned (a change makes a new one), so a caller may hold it across `apply`.
+   */
+  audience(channelId: string): ReadonlySet<string> {
+    let audience = this.audiences.get(channelId);
+    if (audience === undefined) {
+      audience = new Set(this.computeAudience(channelId));
+      this.audiences.set(channelId, audience);
     }
-    this.visibility.set(key, visible);
-    return visible;
+    return audience;
+  }
+
+  private *computeAudience(channelId: string): Generator<string> {
+    const channel = this.channels.get(channelId);
+    if (channel === undefined) return;
+    for (const member of this.members.values()) {
+      const base = computeBasePermissions(this.guild, member, this.roles);
+      if ((computeChannelPermissions(base, this.guild.id, member, channel) & Permission.VIEW_CHANNEL) !== 0n) {
+        yield member.userId;
+      }
+    }
   }
 
   /** Applies a committed event of this guild to the view; unknown events change nothing. */
@@ -129,7 +147,7 @@ export class GuildView {
   }
 
   private invalidate(): void {
-    this.visibility.clear();
+    this.audiences.clear();
   }
 }
 

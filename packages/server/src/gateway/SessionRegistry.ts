@@ -1,32 +1,32 @@
 import type { GatewaySession } from './GatewaySession';
 
-/** The gateway sessions living on this node, by id and by user. */
+/**
+ * The gateway sessions living on this node, by id and by user. A user's sessions are a short array
+ * (replaced, never changed in place, so a caller iterating one is not disturbed): a set per user
+ * would cost more memory than most users' one or two sessions.
+ */
 export class SessionRegistry {
   private readonly byId = new Map<string, GatewaySession>();
-  private readonly byUser = new Map<string, Set<GatewaySession>>();
+  private readonly byUser = new Map<string, readonly GatewaySession[]>();
 
   add(session: GatewaySession): void {
     this.byId.set(session.id, session);
-    let set = this.byUser.get(session.userId);
-    if (set === undefined) {
-      set = new Set();
-      this.byUser.set(session.userId, set);
-    }
-    set.add(session);
+    const others = this.byUser.get(session.userId) ?? EMPTY;
+    if (!others.includes(session)) this.byUser.set(session.userId, [...others, session]);
   }
 
   remove(session: GatewaySession): void {
     this.byId.delete(session.id);
-    const set = this.byUser.get(session.userId);
-    set?.delete(session);
-    if (set?.size === 0) this.byUser.delete(session.userId);
+    const rest = (this.byUser.get(session.userId) ?? EMPTY).filter((s) => s !== session);
+    if (rest.length === 0) this.byUser.delete(session.userId);
+    else this.byUser.set(session.userId, rest);
   }
 
   get(sessionId: string): GatewaySession | undefined {
     return this.byId.get(sessionId);
   }
 
-  sessionsOf(userId: string): ReadonlySet<GatewaySession> {
+  sessionsOf(userId: string): readonly GatewaySession[] {
     return this.byUser.get(userId) ?? EMPTY;
   }
 
@@ -43,4 +43,4 @@ export class SessionRegistry {
   }
 }
 
-const EMPTY: ReadonlySet<GatewaySession> = new Set();
+const EMPTY: readonly GatewaySession[] = [];

@@ -6,6 +6,7 @@ import { channelFromRow, channelToRow, overwritesFromJson, overwritesToJson } fr
 import { fromBool, toId } from './columns';
 import type { Database } from './schema';
 import type { ChannelsTable } from './schema/channels';
+import { PreparedQuery } from './PreparedQuery';
 import { isUniqueViolation } from './sqlErrors';
 
 type ChannelPatch = Parameters<ChannelStore['update']>[1];
@@ -30,6 +31,18 @@ export function dmKey(userA: string, userB: string): string {
 }
 
 export class SqlChannelStore implements ChannelStore {
+  // Every message send and read checks access through `get`: its two point reads are prepared once.
+  private readonly rowById = new PreparedQuery((id: string) =>
+    this.db.selectFrom('channels').selectAll().where('id', '=', id),
+  );
+  private readonly recipientsOf = new PreparedQuery((channelId: string) =>
+    this.db
+      .selectFrom('channel_recipients')
+      .select(['channel_id', 'user_id'])
+      .where('channel_id', '=', channelId)
+      .orderBy('user_id', 'asc'),
+  );
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(channel: ChannelRecord): Promise<void> {
@@ -37,7 +50,7 @@ export class SqlChannelStore implements ChannelStore {
   }
 
   async get(id: string): Promise<ChannelRecord | undefined> {
-    const row = await this.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.rowById.takeFirst(this.db, id);
     if (row === undefined) return undefined;
     const [channel] = await this.withRecipients(this.db, [row]);
     return channel;
@@ -280,13 +293,16 @@ export class SqlChannelStore implements ChannelStore {
     const recipients = new Map<string, string[]>();
     // Chunked: a user can be in more DMs than an engine accepts bound parameters in one statement.
     for (let start = 0; start < privateIds.length; start += RECIPIENT_CHUNK) {
-      const links = await db
-        .selectFrom('channel_recipients')
-        .select(['channel_id', 'user_id'])
-        .where('channel_id', 'in', privateIds.slice(start, start + RECIPIENT_CHUNK))
-        .orderBy('channel_id', 'asc')
-        .orderBy('user_id', 'asc')
-        .execute();
+      const links =
+        privateIds.length === 1
+          ? await this.recipientsOf.execute(db, privateIds[0]!)
+          : await db
+              .selectFrom('channel_recipients')
+              .select(['channel_id', 'user_id'])
+              .where('channel_id', 'in', privateIds.slice(start, start + RECIPIENT_CHUNK))
+              .orderBy('channel_id', 'asc')
+              .orderBy('user_id', 'asc')
+              .execute();
       for (const link of links) {
         const channelId = toId(link.channel_id);
         const list = recipients.get(channelId) ?? [];

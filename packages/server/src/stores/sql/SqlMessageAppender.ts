@@ -9,6 +9,7 @@ import type { MessageRecord } from '../records';
 import { compareIds } from './channelLocks';
 import { toInt, toNullableId } from './columns';
 import { appendedRecord, mentionRows, messageFromRow, messageToRow } from './messageRows';
+import { PreparedQuery } from './PreparedQuery';
 import type { Database } from './schema';
 import type { MessageMentionsTable, MessagesTable } from './schema/messages';
 
@@ -42,6 +43,25 @@ const nonceKey = (m: { channelId: string; authorId: string; nonce: string | null
  */
 export class SqlMessageAppender {
   private readonly committer: GroupCommitter<NewMessage, Outcome>;
+  // The statements every batch runs per channel, prepared once (see PreparedQuery).
+  private readonly claimSeqs = new PreparedQuery((channelId: string, count: number) =>
+    this.db
+      .updateTable('channels')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', count) }))
+      .where('id', '=', channelId)
+      .returning(['last_seq', 'last_message_id', 'guild_id']),
+  );
+  private readonly setHead = new PreparedQuery((channelId: string, lastMessageId: string) =>
+    this.db.updateTable('channels').set({ last_message_id: lastMessageId }).where('id', '=', channelId),
+  );
+  private readonly byNonce = new PreparedQuery((channelId: string, authorId: string, nonce: string) =>
+    this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('channel_id', '=', channelId)
+      .where('author_id', '=', authorId)
+      .where('nonce', '=', nonce),
+  );
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -133,12 +153,7 @@ export class SqlMessageAppender {
     const channelIds = [...fresh.keys()].sort(compareIds);
     for (const channelId of channelIds) {
       const indexes = fresh.get(channelId)!;
-      const head = await trx
-        .updateTable('channels')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length) }))
-        .where('id', '=', channelId)
-        .returning(['last_seq', 'last_message_id', 'guild_id'])
-        .executeTakeFirst();
+      const head = await this.claimSeqs.takeFirst(trx, channelId, indexes.length);
       if (head === undefined) {
         for (const index of indexes) outcomes[index] = { ok: false, error: new DomainError(ErrorCode.UnknownChannel) };
         continue;
@@ -159,9 +174,7 @@ export class SqlMessageAppender {
 
     await insertChunked(trx, 'messages', messageRows);
     await insertChunked(trx, 'message_mentions', mentions);
-    for (const { channelId, lastMessageId } of heads) {
-      await trx.updateTable('channels').set({ last_message_id: lastMessageId }).where('id', '=', channelId).execute();
-    }
+    for (const { channelId, lastMessageId } of heads) await this.setHead.execute(trx, channelId, lastMessageId);
 
     for (const { index, of } of duplicates) {
       const original = outcomes[of]!;
@@ -185,6 +198,13 @@ export class SqlMessageAppender {
     }
     const found = new Map<string, MessageRecord>();
     const keys = [...keyed.values()];
+    if (keys.length === 1) {
+      const [only] = keys as [{ channelId: string; authorId: string; nonce: string }];
+      for (const row of await this.byNonce.execute(trx, only.channelId, only.authorId, only.nonce)) {
+        found.set(nonceKey(only), messageFromRow(row));
+      }
+      return found;
+    }
     // Chunked: SQLite parses an OR list as a nested tree and caps expression depth at 1000.
     for (let start = 0; start < keys.length; start += NONCE_CHUNK) {
       const rows = await trx
