@@ -34,4 +34,15 @@ describe('ResumeBuffer', () => {
     expect(buffer.after(1, 3)).toBeUndefined();
     expect(seqsOf(buffer.after(2, 3))).toEqual([3]);
   });
+
+  it('a hole in the sequence (a frame not kept) means nothing before it can be replayed', () => {
+    const buffer = new ResumeBuffer(100, 1_000_000);
+    for (let s = 1; s <= 5; s++) buffer.push(s, frame(s));
+    buffer.push(8, frame(8)); // 6 and 7 never came
+    buffer.push(9, frame(9));
+    expect(buffer.after(4, 9)).toBeUndefined();
+    expect(buffer.after(6, 9)).toBeUndefined();
+    expect(seqsOf(buffer.after(7, 9))).toEqual([8, 9]);
+    expect(buffer.after(8, 9)?.map((e) => e.frame[0])).toEqual([9]);
+  });
 });

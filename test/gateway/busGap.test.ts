@@ -1,41 +1,15 @@
 import { Permission } from '@concord/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bus, BusSubscription } from '../../packages/server/src/bus/Bus';
-import { InProcessBus } from '../../packages/server/src/bus/InProcessBus';
 import { startServer, type TestServer } from '../support/testServer';
 import { connectReady, joinGuild, makeGuild, messageWith } from './support/gateway';
+import { ScriptedBus } from './support/scriptedBus';
 
 /**
  * The bus may lose messages (a node cut off from NATS). A lost role change must not leave the
  * gateway's guild views confining by stale roles: when the bus reports the gap, the node rebuilds
  * them from the store. Here the bus loses one guild's events on purpose, then reports the gap.
  */
-class LossyBus implements Bus {
-  private readonly inner = new InProcessBus();
-  private readonly gapListeners = new Set<() => void>();
-  /** Messages on subjects starting with this are dropped. */
-  dropping: string | null = null;
-
-  publish(subject: string, payload: string): void {
-    if (this.dropping !== null && subject.startsWith(this.dropping)) return;
-    this.inner.publish(subject, payload);
-  }
-  subscribe(subject: string, handler: (payload: string) => void): BusSubscription {
-    return this.inner.subscribe(subject, handler);
-  }
-  onGap(listener: () => void): () => void {
-    this.gapListeners.add(listener);
-    return () => this.gapListeners.delete(listener);
-  }
-  reportGap(): void {
-    for (const listener of this.gapListeners) listener();
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
-
-const bus = new LossyBus();
+const bus = new ScriptedBus();
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer({ gateway: { heartbeatIntervalMs: 60_000 } }, { bus });

@@ -34,7 +34,9 @@ const RECENT_IDS = 10_000;
  */
 export class Fanout {
   private readonly recent = new Set<string>();
-  private readonly recentOrder: string[] = [];
+  /** A ring of the ids in `recent`, oldest at `recentNext`. */
+  private readonly recentOrder = new Array<string | undefined>(RECENT_IDS);
+  private recentNext = 0;
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -139,11 +141,14 @@ export class Fanout {
     this.metrics.dispatchesSent.inc(delivered);
   }
 
+  /** Whether the event was handled already (the bus may deliver twice); remembers the last RECENT_IDS. */
   private seen(id: string): boolean {
     if (this.recent.has(id)) return true;
+    const forgotten = this.recentOrder[this.recentNext];
+    if (forgotten !== undefined) this.recent.delete(forgotten);
+    this.recentOrder[this.recentNext] = id;
+    this.recentNext = (this.recentNext + 1) % RECENT_IDS;
     this.recent.add(id);
-    this.recentOrder.push(id);
-    if (this.recentOrder.length > RECENT_IDS) this.recent.delete(this.recentOrder.shift() as string);
     return false;
   }
 }

@@ -11,7 +11,7 @@ export interface SessionIdentity {
   /** The auth session (token) this gateway session was opened with; revoking it closes us. */
   authSessionId: string;
   intents: number;
-  shard: [number, number];
+  shard: readonly [number, number];
   deviceId: string | null;
   clientKind: ClientKind;
 }

@@ -45,7 +45,7 @@ export class ReadyBuilder {
       read_state: { version: 1, partial: false, entries: readStates },
       presences: await this.presence.presencesOf([...session.partnerIds]),
       relationships: [],
-      shard: session.identity.shard,
+      shard: [...session.identity.shard],
     };
     if (application !== undefined) ready.application = { id: application.id, flags: 0 };
     const frames = [frame('READY', ready)];

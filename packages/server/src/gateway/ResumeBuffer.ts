@@ -3,19 +3,21 @@
  * missed. Bounded by count and bytes; the frames are shared with every other session that got the
  * same event, so holding them costs references, not copies.
  *
- * A ring of two parallel arrays (frame, s) rather than an array of `{ s, frame }` objects: with
- * thousands of sessions each holding hundreds of recent events, one object per entry made most of
- * the heap the garbage collector had to mark (major GC pauses of ~100 ms under load), and
- * `Array.shift` on every eviction moved the whole array. The ring starts small and doubles up to
- * `maxEntries`, so an idle session costs a few slots.
+ * A ring of frames rather than an array of `{ s, frame }` objects: with thousands of sessions each
+ * holding hundreds of recent events, one object per entry made most of the heap the garbage
+ * collector had to mark, and `Array.shift` on every eviction moved the whole array. The entries'
+ * sequence numbers are consecutive, so only the first is stored: a hole (a frame not kept, such as
+ * a snapshot) empties the ring, since nothing before it could be replayed past it anyway. The ring
+ * starts small and doubles up to `maxEntries`, so an idle session costs a few slots.
  */
 export class ResumeBuffer {
   private frames: Array<Buffer | undefined>;
-  private seqs: Float64Array;
   /** Slot of the oldest entry. */
   private head = 0;
   private count = 0;
   private bytes = 0;
+  /** `s` of the oldest entry; entry i (from the oldest) has `firstSeq + i`. */
+  private firstSeq = 0;
   /** Set once something was evicted that a client might still need: resuming from before it fails. */
   private evictedUpTo = 0;
 
@@ -23,17 +25,15 @@ export class ResumeBuffer {
     private readonly maxEntries: number,
     private readonly maxBytes: number,
   ) {
-    const slots = Math.max(1, Math.min(INITIAL_SLOTS, maxEntries));
-    this.frames = new Array<Buffer | undefined>(slots);
-    this.seqs = new Float64Array(slots);
+    this.frames = new Array<Buffer | undefined>(Math.max(1, Math.min(INITIAL_SLOTS, maxEntries)));
   }
 
   push(s: number, frame: Buffer): void {
+    if (this.count > 0 && s !== this.firstSeq + this.count) this.skip(s - 1);
+    if (this.count === 0) this.firstSeq = s;
     if (this.count === this.frames.length && this.frames.length < this.maxEntries) this.grow();
     if (this.count === this.frames.length) this.evictOldest();
-    const slot = (this.head + this.count) % this.frames.length;
-    this.frames[slot] = frame;
-    this.seqs[slot] = s;
+    this.frames[(this.head + this.count) % this.frames.length] = frame;
     this.count += 1;
     this.bytes += frame.length;
     while (this.bytes > this.maxBytes && this.count > 1) this.evictOldest();
@@ -41,9 +41,14 @@ export class ResumeBuffer {
 
   /**
    * Dispatch `s` was sent but is not kept (a READY or GUILD_CREATE snapshot frame: large, unique to
-   * the session, and useless to replay), so a resume from before it is impossible.
+   * the session, and useless to replay), so a resume from before it is impossible — and nothing
+   * kept before it is needed any more.
    */
   skip(s: number): void {
+    this.frames.fill(undefined);
+    this.head = 0;
+    this.count = 0;
+    this.bytes = 0;
     this.evictedUpTo = s;
   }
 
@@ -54,34 +59,25 @@ export class ResumeBuffer {
   after(seq: number, lastSent: number): Array<{ s: number; frame: Buffer }> | undefined {
     if (seq > lastSent || seq < this.evictedUpTo) return undefined;
     const missed: Array<{ s: number; frame: Buffer }> = [];
-    for (let i = 0; i < this.count; i++) {
-      const slot = (this.head + i) % this.frames.length;
-      const s = this.seqs[slot] as number;
-      if (s > seq) missed.push({ s, frame: this.frames[slot] as Buffer });
+    for (let i = Math.max(0, seq - this.firstSeq + 1); i < this.count; i++) {
+      missed.push({ s: this.firstSeq + i, frame: this.frames[(this.head + i) % this.frames.length] as Buffer });
     }
     return missed;
   }
 
   private evictOldest(): void {
-    const slot = this.head;
-    this.bytes -= (this.frames[slot] as Buffer).length;
-    this.evictedUpTo = this.seqs[slot] as number;
-    this.frames[slot] = undefined;
+    this.bytes -= (this.frames[this.head] as Buffer).length;
+    this.evictedUpTo = this.firstSeq;
+    this.frames[this.head] = undefined;
     this.head = (this.head + 1) % this.frames.length;
     this.count -= 1;
+    this.firstSeq += 1;
   }
 
   private grow(): void {
-    const size = Math.min(this.maxEntries, this.frames.length * 2);
-    const frames = new Array<Buffer | undefined>(size);
-    const seqs = new Float64Array(size);
-    for (let i = 0; i < this.count; i++) {
-      const slot = (this.head + i) % this.frames.length;
-      frames[i] = this.frames[slot];
-      seqs[i] = this.seqs[slot] as number;
-    }
+    const frames = new Array<Buffer | undefined>(Math.min(this.maxEntries, this.frames.length * 2));
+    for (let i = 0; i < this.count; i++) frames[i] = this.frames[(this.head + i) % this.frames.length];
     this.frames = frames;
-    this.seqs = seqs;
     this.head = 0;
   }
 }

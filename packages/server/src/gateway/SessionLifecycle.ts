@@ -46,6 +46,9 @@ export interface LifecycleDeps {
  * A client closing with 1000 or 1001 ends its session, as on Discord; any other close (discord.js
  * uses 4200 to resume, our SDK 4000, a dropped network 1006) leaves it resumable for the window.
  */
+/** The shard of a client that names none, shared by all of them. */
+const UNSHARDED: readonly [number, number] = Object.freeze([0, 1] as const);
+
 const SESSION_ENDING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 
 const RESUME_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -73,7 +76,7 @@ export class SessionLifecycle {
       link.connection.close(GatewayCloseCode.INVALID_INTENTS, 'invalid intents');
       return;
     }
-    const shard = data.shard ?? [0, 1];
+    const shard = data.shard ?? UNSHARDED;
     if (shard[0] >= shard[1]) {
       link.connection.close(GatewayCloseCode.INVALID_SHARD, 'invalid shard');
       return;
