@@ -45,4 +45,18 @@ describe('ResumeBuffer', () => {
     expect(seqsOf(buffer.after(7, 9))).toEqual([8, 9]);
     expect(buffer.after(8, 9)?.map((e) => e.frame[0])).toEqual([9]);
   });
+
+  it('releases what the client acknowledged, and shrinks back once mostly empty', () => {
+    const buffer = new ResumeBuffer(1_000, 1_000_000);
+    for (let s = 1; s <= 200; s++) buffer.push(s, frame(s));
+    buffer.release(195);
+    expect(buffer.after(195, 200)?.map((e) => e.s)).toEqual([196, 197, 198, 199, 200]);
+    expect(buffer.after(194, 200)).toBeUndefined();
+    for (let s = 201; s <= 210; s++) buffer.push(s, frame(s));
+    expect(seqsOf(buffer.after(205, 210))).toEqual([206, 207, 208, 209, 210]);
+    expect(buffer.after(200, 210)?.map((e) => e.frame[0])).toEqual([201, 202, 203, 204, 205, 206, 207, 208, 209, 210]);
+    // Acknowledging beyond what was sent lets everything go and nothing else.
+    buffer.release(210);
+    expect(buffer.after(210, 210)).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import type { Frame } from '../support/rawGateway';
 import { startServer, type TestServer, type TestUser } from '../support/testServer';
 import {
   connectReady,
+  flush,
   joinGuild,
   makeGuild,
   messageWith,
@@ -290,6 +291,49 @@ describe('a bounded resume buffer', () => {
     expect(outcome).toBe('INVALID_SESSION');
     // The socket is still good for a fresh session.
     await second.ready(bob.token);
+    second.close();
+  });
+
+  it('lets go of what a heartbeat acknowledged: a resume from there works, from before it does not', async () => {
+    const bob = await small.user();
+    await joinGuild(smallGuild, bob);
+    const gw = await connectReady(small, bob.token);
+    const sessionId = sessionIdOf(gw.dispatches('READY')[0]!);
+    for (let i = 0; i < 3; i++) await smallGuild.owner.api.sendMessage(smallGuild.channelId, { content: `acked${i}` });
+    await gw.waitFor(messageWith('acked2'));
+    const acknowledged = gw.lastSeq()!;
+    await flush(gw); // a heartbeat carrying the last s it has
+    gw.terminate();
+    await gw.closed();
+    await smallGuild.owner.api.sendMessage(smallGuild.channelId, { content: 'after the ack' });
+    await sleep(100);
+    // A client that claims to have less than it acknowledged cannot be served: the buffer let it go.
+    const refused = await resumeOn(small, { token: bob.token, session_id: sessionId, seq: acknowledged - 1 });
+    expect(refused.outcome).toBe('INVALID_SESSION');
+    refused.gw.close();
+  });
+
+  it('a heartbeat acknowledging its last s still resumes from that s with what came after', async () => {
+    const bob = await small.user();
+    await joinGuild(smallGuild, bob);
+    const gw = await connectReady(small, bob.token);
+    const sessionId = sessionIdOf(gw.dispatches('READY')[0]!);
+    await smallGuild.owner.api.sendMessage(smallGuild.channelId, { content: 'seen' });
+    await gw.waitFor(messageWith('seen'));
+    const acknowledged = gw.lastSeq()!;
+    await flush(gw);
+    gw.terminate();
+    await gw.closed();
+    await smallGuild.owner.api.sendMessage(smallGuild.channelId, { content: 'missed after the ack' });
+    await sleep(100);
+    const { gw: second, outcome } = await resumeOn(small, {
+      token: bob.token,
+      session_id: sessionId,
+      seq: acknowledged,
+    });
+    expect(outcome).toBe('RESUMED');
+    expect(messageEvents(second.dispatches()).map((m) => m.content)).toEqual(['missed after the ack']);
+    expect(second.dispatches()[0]!.s).toBe(acknowledged + 1);
     second.close();
   });
 });

@@ -211,6 +211,7 @@ export class GatewayServer {
     switch (frame.op) {
       case GatewayOpcode.HEARTBEAT:
         link.lastHeartbeatAt = now;
+        if (session !== null && frame.d !== null) session.acknowledge(frame.d);
         link.connection.sendText(`{"op":${GatewayOpcode.HEARTBEAT_ACK}}`);
         return;
       case GatewayOpcode.IDENTIFY:

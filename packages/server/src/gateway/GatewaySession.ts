@@ -103,6 +103,11 @@ export class GatewaySession {
     for (const frame of held) this.emit(frame);
   }
 
+  /** A heartbeat said the client has every dispatch up to `seq`: the resume buffer need not keep them. */
+  acknowledge(seq: number): void {
+    this.buffer.release(Math.min(seq, this.s));
+  }
+
   /** One dispatch for this session (already filtered for intents and visibility). */
   dispatch(prefix: Buffer): void {
     if (!this.resumable) return;

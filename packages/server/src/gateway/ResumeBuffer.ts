@@ -53,6 +53,16 @@ export class ResumeBuffer {
   }
 
   /**
+   * The client has everything up to `seq` (it said so in a heartbeat), and a client resumes from the
+   * last `s` it has: what it acknowledged is never replayed, so it is let go. This bounds a connected
+   * session's buffer by one heartbeat interval of events rather than by `maxEntries`.
+   */
+  release(seq: number): void {
+    while (this.count > 0 && this.firstSeq <= seq) this.evictOldest();
+    if (this.frames.length > INITIAL_SLOTS && this.count <= this.frames.length / 4) this.resize(this.frames.length / 2);
+  }
+
+  /**
    * The dispatches after `seq`, in order; undefined when the buffer no longer holds all of them
    * (or `seq` is from the future), so the session cannot be resumed.
    */
@@ -75,7 +85,11 @@ export class ResumeBuffer {
   }
 
   private grow(): void {
-    const frames = new Array<Buffer | undefined>(Math.min(this.maxEntries, this.frames.length * 2));
+    this.resize(Math.min(this.maxEntries, this.frames.length * 2));
+  }
+
+  private resize(slots: number): void {
+    const frames = new Array<Buffer | undefined>(slots);
     for (let i = 0; i < this.count; i++) frames[i] = this.frames[(this.head + i) % this.frames.length];
     this.frames = frames;
     this.head = 0;
