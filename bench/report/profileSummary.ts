@@ -175,6 +175,6 @@ if (process.argv[1] !== undefined && import.meta.filename === path.resolve(proce
   console.log('\nby file:');
   for (const e of summarizeByFile(file)) console.log(`${e.selfPercent.toFixed(1).padStart(5)} %  ${e.file}`);
   console.log("\ninclusive time (% of busy samples) under the server's own functions:");
-  for (const e of inclusiveTop(file, 'packages/server/src', 40))
+  for (const e of inclusiveTop(file, 'packages/server/', 40))
     console.log(`${e.percent.toFixed(1).padStart(5)} %  ${e.function}  ${e.location}`);
 }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { systemClock } from '../../packages/server/src/domain/clock';
-import { SnowflakeGenerator } from '../../packages/server/src/domain/snowflake';
+import { SnowflakeGenerator, type IdGenerator } from '../../packages/server/src/domain/snowflake';
 import { openPostgresStore } from '../../packages/server/src/stores/postgres/openPostgresStore';
 import { TestDatabases } from './postgresDatabases';
 import { storeContract } from './storeContract';
@@ -16,7 +16,7 @@ storeContract('PostgreSQL', {
     // Every test gets its own empty database; reopening connects a new pool to the same one.
     const connectionString = await databases.create();
     const ids = new SnowflakeGenerator(3, systemClock);
-    const open = () => openPostgresStore({ connectionString, ids, poolSize: 4 });
+    const open = (other: IdGenerator = ids) => openPostgresStore({ connectionString, ids: other, poolSize: 4 });
     const store = await open();
     return { store, reopen: open };
   },

@@ -16,6 +16,6 @@ storeContract('SQLite', {
     const file = path.join(root, `store-${++counter}.db`);
     const ids = new SnowflakeGenerator(2, systemClock);
     const store = await openSqliteStore({ file, ids });
-    return { store, reopen: () => openSqliteStore({ file, ids }) };
+    return { store, reopen: (other = ids) => openSqliteStore({ file, ids: other }) };
   },
 });

@@ -5,10 +5,15 @@ import { channelsContract } from './contracts/channels.contract';
 import { guildsContract } from './contracts/guilds.contract';
 import { messagesContract } from './contracts/messages.contract';
 import { readStatesContract } from './contracts/readStates.contract';
+import type { IdGenerator } from '../../packages/server/src/domain/snowflake';
 
 /** Opens a fresh, empty store for one test; `reopen` reopens the same data (restart semantics). */
 export interface StoreFactory {
-  open(): Promise<{ store: Store; reopen: () => Promise<Store> }>;
+  /**
+   * A fresh store, and a way to open the same data again — with another id generator, as another
+   * node of a cluster (its own worker id and clock) would.
+   */
+  open(): Promise<{ store: Store; reopen: (ids?: IdGenerator) => Promise<Store> }>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { NewMessage, Store } from '../../../packages/server/src/stores/port
 import type { ChannelRecord } from '../../../packages/server/src/stores/records';
 import type { StoreFactory } from '../storeContract';
 import { aChannel, ids } from '../fixtures';
+import type { IdGenerator } from '../../../packages/server/src/domain/snowflake';
 
 /** Builders shared by the message, channel and read-state contracts (fixtures.ts has no message builder). */
 export function aMessage(channelId: string, authorId: string, overrides: Partial<NewMessage> = {}): NewMessage {
@@ -27,7 +28,12 @@ export function aMessage(channelId: string, authorId: string, overrides: Partial
 export async function withChannels(
   factory: StoreFactory,
   count = 1,
-): Promise<{ store: Store; reopen: () => Promise<Store>; guildId: string; channels: ChannelRecord[] }> {
+): Promise<{
+  store: Store;
+  reopen: (ids?: IdGenerator) => Promise<Store>;
+  guildId: string;
+  channels: ChannelRecord[];
+}> {
   const { store, reopen } = await factory.open();
   const guildId = ids.next();
   const channels: ChannelRecord[] = [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppendResult, Store } from '../../../packages/server/src/stores/ports';
 import type { MessageRecord } from '../../../packages/server/src/stores/records';
 import type { StoreFactory } from '../storeContract';
+import { SnowflakeGenerator } from '../../../packages/server/src/domain/snowflake';
 import { ids } from '../fixtures';
 import { messageDetailsContract } from './messageDetails.contract';
 import { aMessage, sleep, withChannels } from './messageFixtures';
@@ -46,6 +47,32 @@ export function messagesContract(factory: StoreFactory): void {
       expect(await store.messages.get(channel.id, ids.next())).toBeUndefined();
       expect(await store.messages.getBySeq(channel.id, 3)).toBeUndefined();
       await store.close();
+    });
+
+    it('mints ids above the channel’s newest when another node, its clock ahead, wrote last', async () => {
+      const { store, reopen, channels } = await withChannels(factory);
+      const channel = channels[0]!.id;
+      const author = ids.next();
+      const fastNode = await reopen(new SnowflakeGenerator(7, { now: () => Date.now() + 3_600_000 }));
+      try {
+        const ahead = (await fastNode.messages.append(aMessage(channel, author, { content: 'from the future' })))
+          .message;
+        const later = await Promise.all(
+          [1, 2, 3].map(
+            async (i) => (await store.messages.append(aMessage(channel, author, { content: `m${i}` }))).message,
+          ),
+        );
+        const all = [ahead, ...later];
+        expect(seqs(all).sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+        expectIdsIncreaseWithSeq(all);
+        const newest = [...all].sort((a, b) => b.seq - a.seq)[0]!;
+        expect((await store.channels.get(channel))?.lastMessageId).toBe(newest.id);
+        // Back on this node's own clock, the next one still goes above them.
+        const next = (await store.messages.append(aMessage(channel, author))).message;
+        expect(BigInt(next.id) > BigInt(newest.id)).toBe(true);
+      } finally {
+        await fastNode.close();
+      }
     });
 
     it('keeps seq gap-free and ids increasing under 300 concurrent appends across 3 channels', async () => {

@@ -44,6 +44,15 @@ const nonceKey = (m: { channelId: string; authorId: string; nonce: string | null
 export class SqlMessageAppender {
   private readonly committer: GroupCommitter<NewMessage, Outcome>;
   // The statements every batch runs per channel, prepared once (see PreparedQuery).
+  private readonly claimSeqsAndHead = new PreparedQuery(
+    (channelId: string, count: number, firstId: string, lastId: string) =>
+      this.db
+        .updateTable('channels')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_message_id: lastId }))
+        .where('id', '=', channelId)
+        .where((eb) => eb.or([eb('last_message_id', 'is', null), eb('last_message_id', '<', firstId)]))
+        .returning(['last_seq', 'guild_id']),
+  );
   private readonly claimSeqs = new PreparedQuery((channelId: string, count: number) =>
     this.db
       .updateTable('channels')
@@ -153,23 +162,18 @@ export class SqlMessageAppender {
     const channelIds = [...fresh.keys()].sort(compareIds);
     for (const channelId of channelIds) {
       const indexes = fresh.get(channelId)!;
-      const head = await this.claimSeqs.takeFirst(trx, channelId, indexes.length);
-      if (head === undefined) {
+      const claim = await this.claim(trx, channelId, indexes.length);
+      if (claim === undefined) {
         for (const index of indexes) outcomes[index] = { ok: false, error: new DomainError(ErrorCode.UnknownChannel) };
         continue;
       }
-      const guildId = toNullableId(head.guild_id);
-      let seq = toInt(head.last_seq) - indexes.length;
-      let floor = toNullableId(head.last_message_id);
-      for (const index of indexes) {
-        seq += 1;
-        floor = this.ids.nextAfter(floor);
-        const record = appendedRecord(items[index]!, seq, floor);
+      indexes.forEach((index, i) => {
+        const record = appendedRecord(items[index]!, claim.firstSeq + i, claim.ids[i]!);
         messageRows.push(messageToRow(record));
-        mentions.push(...mentionRows(record, guildId));
+        mentions.push(...mentionRows(record, claim.guildId));
         outcomes[index] = { ok: true, result: { message: record, created: true } };
-      }
-      heads.push({ channelId, lastMessageId: floor! });
+      });
+      if (claim.headPending) heads.push({ channelId, lastMessageId: claim.ids[claim.ids.length - 1]! });
     }
 
     await insertChunked(trx, 'messages', messageRows);
@@ -183,6 +187,36 @@ export class SqlMessageAppender {
         : original;
     }
     return outcomes.map((o) => o ?? { ok: false, error: new Error('append produced no outcome') });
+  }
+
+  /**
+   * Claims `count` seqs of a channel and ids above its newest. Usually one statement: ids are minted
+   * first (this node's generator only grows) and the UPDATE moves `last_seq` and `last_message_id`
+   * together, on the condition that the channel's newest id is below them. When it is not (another
+   * node's clock ran ahead of ours), the claim reads the newest id, mints above it, and the head is
+   * moved by a second statement (`headPending`) after the insert. undefined: no such channel.
+   */
+  private async claim(
+    trx: Transaction<Database>,
+    channelId: string,
+    count: number,
+  ): Promise<{ firstSeq: number; ids: string[]; guildId: string | null; headPending: boolean } | undefined> {
+    const minted = Array.from({ length: count }, () => this.ids.next());
+    const fast = await this.claimSeqsAndHead.takeFirst(trx, channelId, count, minted[0]!, minted[count - 1]!);
+    if (fast !== undefined) {
+      return {
+        firstSeq: toInt(fast.last_seq) - count + 1,
+        ids: minted,
+        guildId: toNullableId(fast.guild_id),
+        headPending: false,
+      };
+    }
+    const head = await this.claimSeqs.takeFirst(trx, channelId, count);
+    if (head === undefined) return undefined;
+    const ids: string[] = [];
+    let floor = toNullableId(head.last_message_id);
+    for (let i = 0; i < count; i++) ids.push((floor = this.ids.nextAfter(floor)));
+    return { firstSeq: toInt(head.last_seq) - count + 1, ids, guildId: toNullableId(head.guild_id), headPending: true };
   }
 
   /**
