@@ -80,14 +80,20 @@ describe('history and reconnects in the web client', { timeout: 150_000 }, () =>
 
     const start = user.page.getByText("This is the start of the channel's history.");
     let lowest = Math.min(...(await mountedSeqs(user.page)));
-    while (!(await start.isVisible())) {
-      await list.evaluate((element) => {
+    const toTop = () =>
+      list.evaluate((element) => {
         element.scrollTop = 0;
       });
-      // Either an older page came in (lower seqs mounted) or the channel's first message was reached.
-      await eventually(
-        async () => (await start.isVisible()) || Math.min(...(await mountedSeqs(user.page))) < lowest,
-      ).toBe(true);
+    while (!(await start.isVisible())) {
+      await toTop();
+      // Either an older page came in (lower seqs mounted) or the channel's first message was reached. A
+      // list that keeps the reader's place when a page is prepended shows the older rows only on the next
+      // scroll up, as a reader would do: keep scrolling while waiting.
+      await eventually(async () => {
+        if ((await start.isVisible()) || Math.min(...(await mountedSeqs(user.page))) < lowest) return true;
+        await toTop();
+        return false;
+      }).toBe(true);
       const seqs = await mountedSeqs(user.page);
       // In order, no duplicates, and a bounded number of rows in the DOM whatever the history length.
       expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
