@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type TestServer } from '../support/testServer';
 import { eventually, launchChromium, openApp, registerViaUi, screenshot, type BrowserUser } from './support/browser';
-import { ensureWebBuild } from '../../scripts/webBuild';
+import { ensureWebBuild } from '../../scripts/build';
 
 /**
  * Two people in two browser profiles against a real node: everything goes through the UI (and so

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { aMessage } from '../conformance/contracts/messageFixtures';
 import { startServer, type TestServer, type TestUser } from '../support/testServer';
 import { eventually, launchChromium, screenshot } from './support/browser';
-import { ensureWebBuild } from '../../scripts/webBuild';
+import { ensureWebBuild } from '../../scripts/build';
 import { openAppAs } from './support/session';
 
 let server: TestServer;

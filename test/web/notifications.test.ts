@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type TestServer } from '../support/testServer';
 import { eventually, launchChromium } from './support/browser';
-import { ensureWebBuild } from '../../scripts/webBuild';
+import { ensureWebBuild } from '../../scripts/build';
 
 let server: TestServer;
 let browser: Browser;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HttpServer } from '../../packages/server/src/http/server';
 import { registerWebClient, WEB_CSP } from '../../packages/server/src/http/webClient';
 import { startServer, type TestServer } from '../support/testServer';
-import { ensureWebBuild } from '../../scripts/webBuild';
+import { ensureWebBuild } from '../../scripts/build';
 
 let server: TestServer;
 

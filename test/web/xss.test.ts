@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type TestServer } from '../support/testServer';
 import { eventually, launchChromium } from './support/browser';
-import { ensureWebBuild } from '../../scripts/webBuild';
+import { ensureWebBuild } from '../../scripts/build';
 import { openAppAs } from './support/session';
 import { SHORT_PAYLOADS, XSS_PAYLOADS } from './support/xssPayloads';
 

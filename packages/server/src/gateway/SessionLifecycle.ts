@@ -42,13 +42,13 @@ export interface LifecycleDeps {
   ready: ReadyBuilder;
 }
 
+/** The shard of a client that names none, shared by all of them. */
+const UNSHARDED: readonly [number, number] = Object.freeze([0, 1] as const);
+
 /**
  * A client closing with 1000 or 1001 ends its session, as on Discord; any other close (discord.js
  * uses 4200 to resume, our SDK 4000, a dropped network 1006) leaves it resumable for the window.
  */
-/** The shard of a client that names none, shared by all of them. */
-const UNSHARDED: readonly [number, number] = Object.freeze([0, 1] as const);
-
 const SESSION_ENDING_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001]);
 
 const RESUME_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -84,7 +84,7 @@ export class SessionLifecycle {
     const deviceId = data.device_id ?? null;
     if (deviceId !== null) {
       // The same device identifying again replaces its old session instead of counting twice.
-      for (const old of [...this.deps.sessions.sessionsOf(principal.user.id)]) {
+      for (const old of this.deps.sessions.sessionsOf(principal.user.id)) {
         if (old.identity.deviceId === deviceId) await this.destroy(old);
       }
     }
@@ -216,9 +216,9 @@ export class SessionLifecycle {
   joinGuild(session: GatewaySession, guildId: string, payload: GatewayGuild): void {
     const own = payload.members.find((m) => m.user.id === session.userId);
     // The user's other devices here may have joined it already: their presence is announced once.
-    const firstHere = ![...this.deps.sessions.sessionsOf(session.userId)].some(
-      (other) => other !== session && other.guildIds.has(guildId),
-    );
+    const firstHere = !this.deps.sessions
+      .sessionsOf(session.userId)
+      .some((other) => other !== session && other.guildIds.has(guildId));
     session.guildIds.add(guildId);
     const member = own === undefined ? undefined : memberFrom(guildId, session.userId, own.roles, own.nick);
     const settle = async (view: GuildView | undefined): Promise<void> => {
@@ -239,7 +239,7 @@ export class SessionLifecycle {
 
   leaveGuild(session: GatewaySession, guildId: string): void {
     if (!session.guildIds.delete(guildId)) return;
-    const others = [...this.deps.sessions.sessionsOf(session.userId)].some((s) => s.guildIds.has(guildId));
+    const others = this.deps.sessions.sessionsOf(session.userId).some((s) => s.guildIds.has(guildId));
     this.deps.views.release(guildId, session.userId, others);
   }
 

@@ -44,15 +44,6 @@ const nonceKey = (m: { channelId: string; authorId: string; nonce: string | null
 export class SqlMessageAppender {
   private readonly committer: GroupCommitter<NewMessage, Outcome>;
   // The statements every batch runs per channel, prepared once (see PreparedQuery).
-  private readonly claimSeqsAndHead = new PreparedQuery(
-    (channelId: string, count: number, firstId: string, lastId: string) =>
-      this.db
-        .updateTable('channels')
-        .set((eb) => ({ last_seq: eb('last_seq', '+', count), last_message_id: lastId }))
-        .where('id', '=', channelId)
-        .where((eb) => eb.or([eb('last_message_id', 'is', null), eb('last_message_id', '<', firstId)]))
-        .returning(['last_seq', 'guild_id']),
-  );
   private readonly claimSeqs = new PreparedQuery((channelId: string, count: number) =>
     this.db
       .updateTable('channels')
@@ -173,7 +164,7 @@ export class SqlMessageAppender {
         mentions.push(...mentionRows(record, claim.guildId));
         outcomes[index] = { ok: true, result: { message: record, created: true } };
       });
-      if (claim.headPending) heads.push({ channelId, lastMessageId: claim.ids[claim.ids.length - 1]! });
+      heads.push({ channelId, lastMessageId: claim.ids[claim.ids.length - 1]! });
     }
 
     await insertChunked(trx, 'messages', messageRows);
@@ -189,34 +180,18 @@ export class SqlMessageAppender {
     return outcomes.map((o) => o ?? { ok: false, error: new Error('append produced no outcome') });
   }
 
-  /**
-   * Claims `count` seqs of a channel and ids above its newest. Usually one statement: ids are minted
-   * first (this node's generator only grows) and the UPDATE moves `last_seq` and `last_message_id`
-   * together, on the condition that the channel's newest id is below them. When it is not (another
-   * node's clock ran ahead of ours), the claim reads the newest id, mints above it, and the head is
-   * moved by a second statement (`headPending`) after the insert. undefined: no such channel.
-   */
+  /** Claims `count` seqs of a channel and mints ids above its newest; undefined: no such channel. */
   private async claim(
     trx: Transaction<Database>,
     channelId: string,
     count: number,
-  ): Promise<{ firstSeq: number; ids: string[]; guildId: string | null; headPending: boolean } | undefined> {
-    const minted = Array.from({ length: count }, () => this.ids.next());
-    const fast = await this.claimSeqsAndHead.takeFirst(trx, channelId, count, minted[0]!, minted[count - 1]!);
-    if (fast !== undefined) {
-      return {
-        firstSeq: toInt(fast.last_seq) - count + 1,
-        ids: minted,
-        guildId: toNullableId(fast.guild_id),
-        headPending: false,
-      };
-    }
+  ): Promise<{ firstSeq: number; ids: string[]; guildId: string | null } | undefined> {
     const head = await this.claimSeqs.takeFirst(trx, channelId, count);
     if (head === undefined) return undefined;
     const ids: string[] = [];
     let floor = toNullableId(head.last_message_id);
     for (let i = 0; i < count; i++) ids.push((floor = this.ids.nextAfter(floor)));
-    return { firstSeq: toInt(head.last_seq) - count + 1, ids, guildId: toNullableId(head.guild_id), headPending: true };
+    return { firstSeq: toInt(head.last_seq) - count + 1, ids, guildId: toNullableId(head.guild_id) };
   }
 
   /**

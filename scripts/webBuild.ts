@@ -1,2 +1,0 @@
-/** The web client's build, for the browser tests: see scripts/build.ts. */
-export { ensureWebBuild } from './build';
