@@ -42,6 +42,23 @@ const messages = (page: Page) => page.getByTestId('message-list').getByTestId('m
 const messageWith = (page: Page, text: string) =>
   messages(page).filter({ has: page.getByTestId('message-content').filter({ hasText: text }) });
 
+/** Holds every animation frame back 10 ms until the returned function is called. */
+async function delayAnimationFrames(page: Page): Promise<() => Promise<void>> {
+  await page.evaluate(() => {
+    const original = window.requestAnimationFrame;
+    Object.assign(window, { concordOriginalFrame: original });
+    window.requestAnimationFrame = (callback) => {
+      setTimeout(() => original.call(window, callback), 10);
+      return 0;
+    };
+  });
+  return () =>
+    page.evaluate(() => {
+      const { concordOriginalFrame } = window as unknown as { concordOriginalFrame: typeof requestAnimationFrame };
+      window.requestAnimationFrame = concordOriginalFrame;
+    });
+}
+
 async function send(page: Page, text: string): Promise<void> {
   const box = page.locator('#composer-input');
   await box.fill(text);
@@ -182,12 +199,17 @@ describe('two people chatting in the web client', { timeout: 120_000 }, () => {
     // Bob is in the group DM; Alice mentions him in #general through the autocomplete.
     await alice.page.getByRole('button', { name: /^Concord Club/ }).click();
     await alice.page.getByRole('heading', { level: 1, name: 'general' }).waitFor();
+    // Frames come late on a busy machine: typing on straight after picking a name must still land
+    // after the name, not wherever the caret was put one frame later.
+    const restoreFrames = await delayAnimationFrames(alice.page);
     const box = alice.page.locator('#composer-input');
     await box.pressSequentially('@bo');
     await alice.page.getByRole('option', { name: /bob/ }).waitFor();
     await box.press('Enter');
     await box.pressSequentially('see this when you are back');
+    expect(await box.inputValue()).toBe('@bob see this when you are back');
     await box.press('Enter');
+    await restoreFrames();
     await messageWith(alice.page, 'see this when you are back').waitFor();
     await eventually(() => messageWith(alice.page, 'see this when you are back').locator('.mention').innerText()).toBe(
       '@bob',

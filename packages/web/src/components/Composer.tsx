@@ -1,5 +1,5 @@
 import { Permission, type Channel, type GuildMember, type User } from '@concord/protocol';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { notifyTyping, sendMessage, typingStopped } from '../client/actions';
 import { memberName, useEntities } from '../store/entities';
 import { useMessages } from '../store/messages';
@@ -18,6 +18,16 @@ export function Composer({ channel }: { channel: Channel }) {
   const [active, setActive] = useState(0);
   const [picker, setPicker] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  // Where the caret goes once React has written a text we changed ourselves (a mention, an emoji).
+  // It is placed in the same commit, before the next keystroke: a frame later, keys typed in the
+  // meantime would land in the middle of the text.
+  const caretAfterCommit = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const position = caretAfterCommit.current;
+    if (position === undefined) return;
+    caretAfterCommit.current = undefined;
+    input.current?.setSelectionRange(position, position);
+  });
   const me = useEntities((state) => state.me);
   const guild = useEntities((state) => (channel.guild_id === undefined ? undefined : state.guilds[channel.guild_id]));
   const members = useEntities((state) =>
@@ -42,9 +52,13 @@ export function Composer({ channel }: { channel: Channel }) {
     const start = caret - (query[2] ?? '').length - 1;
     const next = `${text.slice(0, start)}@${user.username} ${text.slice(caret)}`;
     const position = start + user.username.length + 2;
+    replaceText(next, position);
+  }
+
+  function replaceText(next: string, position: number): void {
     setText(next);
     setCaret(position);
-    requestAnimationFrame(() => input.current?.setSelectionRange(position, position));
+    caretAfterCommit.current = position;
   }
 
   function send(): void {
@@ -169,8 +183,7 @@ export function Composer({ channel }: { channel: Channel }) {
           label="Insert emoji"
           onClose={() => setPicker(false)}
           onPick={(emoji) => {
-            setText(`${text.slice(0, caret)}${emoji}${text.slice(caret)}`);
-            setCaret(caret + emoji.length);
+            replaceText(`${text.slice(0, caret)}${emoji}${text.slice(caret)}`, caret + emoji.length);
             setPicker(false);
             input.current?.focus();
           }}
