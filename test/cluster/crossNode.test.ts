@@ -275,4 +275,50 @@ describe('per-node caches in a cluster', () => {
       await waitUntil(async () => (await sendStatus(node, 'kicked?')) === 404, 5_000, `404 on ${node.baseUrl}`);
     }
   });
+
+  it("a channel's overwrites or a group DM's recipients changed through one node take effect on every node", async () => {
+    const [n0, n1, n2] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    const owner = await cluster.user('chanowner');
+    const gina = await cluster.user('gina');
+    const hal = await cluster.user('hal');
+    const guild = await apiOn(n0, owner).createGuild({ name: 'channel coherence' });
+    const channelId = guild.system_channel_id!;
+    const invite = await apiOn(n0, owner).createInvite(channelId, { max_age: 0 });
+    await apiOn(n1, gina).acceptInvite(invite.code);
+    await apiOn(n2, hal).acceptInvite(invite.code);
+    const statusOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 200,
+        (error: { status?: number }) => error.status,
+      );
+    const sendAs = (node: ClusterNode, user: ClusterUser, channel: string, text: string) =>
+      statusOf(apiOn(node, user).sendMessage(channel, { content: text }));
+
+    // Every node has the channel cached for gina, then the channel is hidden from her on one node.
+    for (const node of [n0, n1, n2]) expect(await sendAs(node, gina, channelId, 'warm')).toBe(200);
+    await apiOn(n0, owner).editChannelPermissions(channelId, gina.id, {
+      type: 1,
+      deny: String(Permission.VIEW_CHANNEL),
+    });
+    for (const node of [n1, n2]) {
+      await waitUntil(async () => (await sendAs(node, gina, channelId, 'hidden?')) === 404, 5_000, node.baseUrl);
+    }
+    await apiOn(n2, owner).deleteChannelPermission(channelId, gina.id);
+    for (const node of [n0, n1]) {
+      await waitUntil(async () => (await sendAs(node, gina, channelId, 'back')) === 200, 5_000, node.baseUrl);
+    }
+
+    // A group DM cached on every node; hal is removed through one node, then added back through another.
+    const group = await apiOn(n0, owner).createGroupDm({ recipients: [gina.id, hal.id] });
+    for (const node of [n0, n1, n2]) expect(await sendAs(node, hal, group.id, 'warm')).toBe(200);
+    await apiOn(n1, owner).removeRecipient(group.id, hal.id);
+    for (const node of [n0, n2]) {
+      await waitUntil(async () => (await sendAs(node, hal, group.id, 'removed?')) === 404, 5_000, node.baseUrl);
+      expect(await statusOf(apiOn(node, hal).messages(group.id))).toBe(404);
+    }
+    await apiOn(n2, owner).addRecipient(group.id, hal.id);
+    for (const node of [n0, n1]) {
+      await waitUntil(async () => (await sendAs(node, hal, group.id, 'added?')) === 200, 5_000, node.baseUrl);
+    }
+  });
 });

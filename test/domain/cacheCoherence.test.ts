@@ -11,6 +11,7 @@ function recordingCaches() {
     caches: {
       forgetUser: (id: string) => forgotten.push(`user:${id}`),
       forgetGuild: (id: string) => forgotten.push(`guild:${id}`),
+      forgetChannel: (id: string) => forgotten.push(`channel:${id}`),
       forgetAll: () => forgotten.push('all'),
     },
   };
@@ -31,6 +32,19 @@ describe('which events make per-node caches stale', () => {
     ]);
     expect(invalidationsFor({ type: 'GUILD_CREATE', data: { id: 'g2' }, route: users })).toEqual([{ guild: 'g2' }]);
     expect(invalidationsFor({ type: 'MESSAGE_ACK', data: {}, route: users })).toEqual([]);
+  });
+
+  it('private channel changes do (recipients, settings, deletion); their messages do not', () => {
+    const group = { kind: 'private', channelId: 'c7', recipientIds: ['u1', 'u2'] } as const;
+    expect(invalidationsFor({ type: 'MESSAGE_CREATE', data: {}, route: group })).toEqual([]);
+    expect(invalidationsFor({ type: 'MESSAGE_REACTION_ADD', data: {}, route: group })).toEqual([]);
+    for (const type of ['CHANNEL_RECIPIENT_ADD', 'CHANNEL_RECIPIENT_REMOVE', 'SOMETHING_NEW']) {
+      expect(invalidationsFor({ type, data: {}, route: group })).toEqual([{ channel: 'c7' }]);
+    }
+    const user = { kind: 'users', userIds: ['u1'] } as const;
+    for (const type of ['CHANNEL_CREATE', 'CHANNEL_UPDATE', 'CHANNEL_DELETE']) {
+      expect(invalidationsFor({ type, data: { id: 'c7', type: 3 }, route: user })).toEqual([{ channel: 'c7' }]);
+    }
   });
 });
 
@@ -58,6 +72,14 @@ describe('keepCachesCoherent', () => {
     expect(here.forgotten).toEqual(['guild:g9']);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(there.forgotten).toEqual(['guild:g9']);
+    hereEvents.publish({
+      type: 'CHANNEL_RECIPIENT_REMOVE',
+      data: {},
+      route: { kind: 'private', channelId: 'c3', recipientIds: ['u1'] },
+    });
+    expect(here.forgotten.at(-1)).toBe('channel:c3');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(there.forgotten.at(-1)).toBe('channel:c3');
     for (const listener of gapListeners) listener();
     expect(here.forgotten.at(-1)).toBe('all');
     stopHere();

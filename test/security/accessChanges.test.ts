@@ -4,8 +4,8 @@ import { join, setupGuild, type GuildSetup } from '../api/guildsFixtures';
 import { apiError, startServer, type TestServer } from '../support/testServer';
 
 /**
- * Access data (guilds, roles, memberships) is cached per node: every change must take effect on
- * the very next request, however warm the cache was.
+ * Access data (guilds, roles, memberships, channels) is cached per node: every change must take
+ * effect on the very next request, however warm the cache was.
  */
 let server: TestServer;
 let setup: GuildSetup;
@@ -76,5 +76,44 @@ describe('access changes take effect on the next request', () => {
       status: 403,
     });
     expect((await carol.api.modifyGuild(own.guild.id, { name: 'mine now' })).name).toBe('mine now');
+  });
+  it("a channel's overwrites, visibility and deletion", async () => {
+    const dave = await server.user();
+    await join(setup, dave);
+    const owner = setup.owner.api;
+    const channel = await owner.createGuildChannel(setup.guild.id, { name: 'overwritten' });
+    const sendHere = (text: string) => dave.api.sendMessage(channel.id, { content: text });
+    await sendHere('warm the channel cache');
+    const everyone = setup.guild.id;
+    await owner.editChannelPermissions(channel.id, everyone, { type: 0, deny: String(Permission.SEND_MESSAGES) });
+    expect(await apiError(sendHere('denied here'))).toMatchObject({ status: 403, code: 50013 });
+    // The rest of the guild is untouched.
+    await send(dave.api, 'still fine in general');
+    await owner.deleteChannelPermission(channel.id, everyone);
+    await sendHere('allowed again');
+    await owner.editChannelPermissions(channel.id, dave.id, { type: 1, deny: String(Permission.VIEW_CHANNEL) });
+    expect(await apiError(sendHere('hidden'))).toMatchObject({ status: 404, code: 10003 });
+    expect(await apiError(dave.api.messages(channel.id))).toMatchObject({ status: 404, code: 10003 });
+    await owner.deleteChannelPermission(channel.id, dave.id);
+    expect((await dave.api.messages(channel.id)).map((m) => m.content)).toContain('allowed again');
+    await owner.deleteChannel(channel.id);
+    expect(await apiError(sendHere('deleted'))).toMatchObject({ status: 404, code: 10003 });
+  });
+
+  it('a group DM: a removed recipient can neither send nor read, and can again once added back', async () => {
+    const [erin, frank] = [await server.user(), await server.user()];
+    await join(setup, erin, frank);
+    const group = await setup.owner.api.createGroupDm({ recipients: [erin.id, frank.id] });
+    await frank.api.sendMessage(group.id, { content: 'warm the channel cache' });
+    await setup.owner.api.removeRecipient(group.id, frank.id);
+    expect(await apiError(frank.api.sendMessage(group.id, { content: 'removed' }))).toMatchObject({
+      status: 404,
+      code: 10003,
+    });
+    expect(await apiError(frank.api.messages(group.id))).toMatchObject({ status: 404, code: 10003 });
+    // A recipient added after the channel was cached is let in at once.
+    await setup.owner.api.addRecipient(group.id, frank.id);
+    await frank.api.sendMessage(group.id, { content: 'back in' });
+    expect((await erin.api.messages(group.id)).map((m) => m.content)).toContain('back in');
   });
 });

@@ -94,6 +94,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const stopCacheCoherence = keepCachesCoherent(bus, events, {
     forgetUser: (userId) => services.accounts.forgetCachedUser(userId),
     forgetGuild: (guildId) => services.access.forgetGuild(guildId),
+    forgetChannel: (channelId) => services.access.forgetChannel(channelId),
     forgetAll: () => {
       services.accounts.forgetAllCached();
       services.access.forgetAll();

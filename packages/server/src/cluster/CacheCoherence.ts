@@ -5,15 +5,17 @@ import type { DomainEvent, LocalEventPublisher } from '../domain/events';
 export interface NodeCaches {
   /** Tokens of this user (sessions revoked, profile changed). */
   forgetUser(userId: string): void;
-  /** Access data of this guild (roles, members, bans, ownership changed). */
+  /** Access data of this guild (roles, members, bans, ownership, its channels changed). */
   forgetGuild(guildId: string): void;
+  /** This private channel (its recipients or settings changed). */
+  forgetChannel(channelId: string): void;
   /** Everything: invalidations may have been lost. */
   forgetAll(): void;
 }
 
-type Invalidation = { user: string } | { guild: string };
+type Invalidation = { user: string } | { guild: string } | { channel: string };
 
-/** Guild events that change content, never who may do what: they leave the access cache alone. */
+/** Guild and private channel events that change content, never who may do what: they leave the access caches alone. */
 const CONTENT_EVENTS = new Set([
   'MESSAGE_CREATE',
   'MESSAGE_UPDATE',
@@ -27,11 +29,18 @@ const CONTENT_EVENTS = new Set([
   'CHANNEL_PINS_UPDATE',
 ]);
 
-/** The caches an event makes stale. Unknown guild events count as access changes: safe by default. */
+/** Private channel objects go to each recipient on their own route (see ChannelAnnouncer). */
+const PRIVATE_CHANNEL_CHANGES = new Set(['CHANNEL_CREATE', 'CHANNEL_UPDATE', 'CHANNEL_DELETE']);
+
+/** The caches an event makes stale. Unknown guild or channel events count as access changes: safe by default. */
 export function invalidationsFor(event: DomainEvent): Invalidation[] {
   const { type, route } = event;
   if (route.kind === 'guild') return CONTENT_EVENTS.has(type) ? [] : [{ guild: route.guildId }];
-  if (route.kind !== 'users') return [];
+  if (route.kind === 'private') return CONTENT_EVENTS.has(type) ? [] : [{ channel: route.channelId }];
+  if (PRIVATE_CHANNEL_CHANGES.has(type)) {
+    const { id } = event.data as { id?: unknown };
+    return typeof id === 'string' ? [{ channel: id }] : [];
+  }
   if (type === 'SESSIONS_REVOKED' || type === 'USER_UPDATE') return route.userIds.map((user) => ({ user }));
   if (type.startsWith('GUILD_')) {
     const data = event.data as { id?: unknown; guild_id?: unknown };
@@ -52,7 +61,8 @@ export function invalidationsFor(event: DomainEvent): Invalidation[] {
 export function keepCachesCoherent(bus: Bus, events: LocalEventPublisher, caches: NodeCaches): () => void {
   const apply = (invalidation: Invalidation) => {
     if ('user' in invalidation) caches.forgetUser(invalidation.user);
-    else caches.forgetGuild(invalidation.guild);
+    else if ('guild' in invalidation) caches.forgetGuild(invalidation.guild);
+    else caches.forgetChannel(invalidation.channel);
   };
   const subscription = bus.subscribe(BusSubject.caches, (payload) => {
     try {

@@ -6,15 +6,17 @@ import {
   computeChannelPermissions,
   highestRolePosition,
 } from '../domain/permissions';
-import type { ChannelRecord, GuildRecord, MemberRecord, RoleRecord } from '../stores/records';
+import type { ChannelDefinition, ChannelRecord, GuildRecord, MemberRecord, RoleRecord } from '../stores/records';
 import type { Store } from '../stores/ports';
 import type { Clock } from '../domain/clock';
+import { ChannelAccessCache } from './access/ChannelAccessCache';
 import { GuildAccessCache } from './access/GuildAccessCache';
 
 /** Backstop for an access change announced on a lost bus message (see GuildAccessCache). */
 const ACCESS_CACHE_TTL_MS = 30_000;
 const ACCESS_CACHE_GUILDS = 10_000;
 const ACCESS_CACHE_MEMBERS = 5_000;
+const ACCESS_CACHE_CHANNELS = 50_000;
 
 /** What a member may do in a guild, resolved once per request. */
 export interface GuildContext {
@@ -27,12 +29,17 @@ export interface GuildContext {
   rank: number;
 }
 
-/** A channel the user may view, with what they may do in it. */
-export interface ChannelContext {
-  channel: ChannelRecord;
+/** A channel the user may view, with what they may do in it (see `channelAccess`). */
+export interface ChannelAccess {
+  channel: ChannelDefinition;
   /** Present for guild channels. */
   guild: GuildContext | undefined;
   permissions: bigint;
+}
+
+/** The same, read fresh from the store, the channel's head included (see `channelContext`). */
+export interface ChannelContext extends ChannelAccess {
+  channel: ChannelRecord;
 }
 
 /**
@@ -42,6 +49,7 @@ export interface ChannelContext {
  */
 export class AccessService {
   private readonly cache = new GuildAccessCache(ACCESS_CACHE_TTL_MS, ACCESS_CACHE_GUILDS, ACCESS_CACHE_MEMBERS);
+  private readonly channels = new ChannelAccessCache(ACCESS_CACHE_TTL_MS, ACCESS_CACHE_CHANNELS);
 
   constructor(
     private readonly store: Store,
@@ -51,11 +59,18 @@ export class AccessService {
   /** The guild's roles, members or settings changed (here or on another node). */
   forgetGuild(guildId: string): void {
     this.cache.forgetGuild(guildId);
+    this.channels.forgetGuild(guildId);
+  }
+
+  /** A private channel's recipients or settings changed (here or on another node). */
+  forgetChannel(channelId: string): void {
+    this.channels.forgetChannel(channelId);
   }
 
   /** Changes may have gone unheard (the node was cut off from the bus). */
   forgetAll(): void {
     this.cache.forgetAll();
+    this.channels.forgetAll();
   }
 
   async guildContext(userId: string, guildId: string): Promise<GuildContext> {
@@ -86,9 +101,32 @@ export class AccessService {
     };
   }
 
+  /**
+   * Access to a channel for the message paths (send, read, edit, react, type), which run on every
+   * request: the channel may come from the per-node cache, so it has no head, and changes to the
+   * channel itself should go through `channelContext`.
+   */
+  async channelAccess(userId: string, channelId: string): Promise<ChannelAccess> {
+    const now = this.clock.now();
+    let channel: ChannelDefinition | undefined = this.channels.get(channelId, now);
+    if (channel === undefined) {
+      const epoch = this.channels.currentEpoch;
+      const record = await this.store.channels.get(channelId);
+      if (record === undefined) throw new DomainError(ErrorCode.UnknownChannel);
+      this.channels.put(record, now, epoch);
+      channel = record;
+    }
+    return this.access(userId, channel);
+  }
+
+  /** Access to a channel read fresh from the store: for changing it, or showing it with its head. */
   async channelContext(userId: string, channelId: string): Promise<ChannelContext> {
     const channel = await this.store.channels.get(channelId);
     if (channel === undefined) throw new DomainError(ErrorCode.UnknownChannel);
+    return { ...(await this.access(userId, channel)), channel };
+  }
+
+  private async access(userId: string, channel: ChannelDefinition): Promise<ChannelAccess> {
     if (channel.guildId === null) {
       if (!channel.recipientIds.includes(userId)) throw new DomainError(ErrorCode.UnknownChannel);
       return { channel, guild: undefined, permissions: PRIVATE_CHANNEL_PERMISSIONS };
@@ -106,7 +144,7 @@ export class AccessService {
   }
 
   /** Permissions of any member (not necessarily the caller) in a channel; 0n when not a member. */
-  async memberChannelPermissions(userId: string, channel: ChannelRecord): Promise<bigint> {
+  async memberChannelPermissions(userId: string, channel: ChannelDefinition): Promise<bigint> {
     if (channel.guildId === null) return channel.recipientIds.includes(userId) ? PRIVATE_CHANNEL_PERMISSIONS : 0n;
     try {
       const guild = await this.guildContext(userId, channel.guildId);

@@ -78,7 +78,7 @@ export class ChannelService {
   }
 
   async typing(user: UserRecord, channelId: string): Promise<void> {
-    await announceTyping(this.deps, await this.deps.access.channelContext(user.id, channelId), user);
+    await announceTyping(this.deps, await this.deps.access.channelAccess(user.id, channelId), user);
   }
 
   // Private channels

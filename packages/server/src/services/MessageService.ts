@@ -12,7 +12,7 @@ import {
 import { DomainError, fieldError } from '../domain/errors';
 import type { MessageRecord, UserRecord } from '../stores/records';
 import { toMessage, toMessageDeleteBulkEvent, toMessageDeleteEvent, toMessageMember } from '../wire/messages';
-import { requirePermission, type ChannelContext } from './AccessService';
+import { requirePermission, type ChannelAccess } from './AccessService';
 import type { ServiceDeps } from './index';
 import { channelRoute } from './messages/eventRoute';
 import { MentionResolver, mentionPolicy, type ResolvedMentions } from './messages/mentionResolution';
@@ -58,7 +58,7 @@ export class MessageService {
    */
   async send(sender: UserRecord, channelId: string, body: CreateMessageBody): Promise<SyncMessage> {
     const userId = sender.id;
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     requireTextChannel(context.channel);
     requirePermission(context.permissions, Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES);
     const content = requireContent(body.content);
@@ -112,7 +112,7 @@ export class MessageService {
   }
 
   async list(userId: string, channelId: string, query: ListMessagesQuery): Promise<SyncMessage[]> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     // Discord answers an empty list, not an error, to a member who may not read the history.
     if (!hasPermission(context.permissions, Permission.READ_MESSAGE_HISTORY)) return [];
     const records = await listMessagePage(this.deps.store.messages, channelId, query);
@@ -120,7 +120,7 @@ export class MessageService {
   }
 
   async get(userId: string, channelId: string, messageId: string): Promise<SyncMessage> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     requirePermission(context.permissions, Permission.READ_MESSAGE_HISTORY);
     const message = requireLive(await this.deps.store.messages.get(channelId, messageId));
     return this.views.renderOne(message, { viewerId: userId });
@@ -132,7 +132,7 @@ export class MessageService {
    */
   async edit(userId: string, channelId: string, messageId: string, body: EditMessageBody): Promise<SyncMessage> {
     const { store } = this.deps;
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     const message = requireLive(await store.messages.get(channelId, messageId));
     const isAuthor = message.authorId === userId;
     const newContent = body.content ?? undefined;
@@ -180,7 +180,7 @@ export class MessageService {
 
   /** The author may delete their own message; anyone else needs MANAGE_MESSAGES in a guild. */
   async delete(userId: string, channelId: string, messageId: string): Promise<void> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     const message = requireLive(await this.deps.store.messages.get(channelId, messageId));
     if (message.authorId !== userId) requirePermission(context.permissions, Permission.MANAGE_MESSAGES);
     if (!(await this.deps.store.messages.delete(channelId, messageId))) throw new DomainError(ErrorCode.UnknownMessage);
@@ -196,7 +196,7 @@ export class MessageService {
    * as on Discord; one MESSAGE_DELETE_BULK names those actually deleted.
    */
   async bulkDelete(userId: string, channelId: string, messageIds: readonly string[]): Promise<void> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     if (context.guild === undefined) throw new DomainError(ErrorCode.CannotExecuteOnDM);
     requirePermission(context.permissions, Permission.MANAGE_MESSAGES);
     const unique = [...new Set(messageIds)];
@@ -220,7 +220,7 @@ export class MessageService {
    * else is "unknown" (400 50035), or no reply at all when `fail_if_not_exists` is false.
    */
   private async resolveReference(
-    context: ChannelContext,
+    context: ChannelAccess,
     reference: MessageReferenceInput,
   ): Promise<MessageRecord | null> {
     if (reference.type === 1) {
@@ -250,7 +250,7 @@ export class MessageService {
    * the edit's allowed_mentions turns that off.
    */
   private remention(
-    context: ChannelContext,
+    context: ChannelAccess,
     message: MessageRecord,
     reference: MessageRecord | null,
     content: string,

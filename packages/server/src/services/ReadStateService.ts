@@ -1,7 +1,7 @@
 import { ErrorCode, type AckBody, type ReadState } from '@concord/protocol';
 import { DomainError } from '../domain/errors';
 import { toMessageAckEvent, toReadState } from '../wire/readStates';
-import type { ChannelContext } from './AccessService';
+import type { ChannelAccess } from './AccessService';
 import type { ServiceDeps } from './index';
 
 /**
@@ -20,7 +20,7 @@ export class ReadStateService {
    */
   async ack(userId: string, channelId: string, messageId: string, body: AckBody): Promise<void> {
     const { store, access, events } = this.deps;
-    const context = await access.channelContext(userId, channelId);
+    const context = await access.channelAccess(userId, channelId);
     // A tombstone still has its seq: acking a message deleted meanwhile is a normal race, not an error.
     const message = await store.messages.get(channelId, messageId);
     if (message === undefined) throw new DomainError(ErrorCode.UnknownMessage);
@@ -47,9 +47,9 @@ export class ReadStateService {
     const states = await store.readStates.listForUser(userId);
     const visible = await Promise.all(
       states.map(async (state) => {
-        let context: ChannelContext;
+        let context: ChannelAccess;
         try {
-          context = await access.channelContext(userId, state.channelId);
+          context = await access.channelAccess(userId, state.channelId);
         } catch (error) {
           if (error instanceof DomainError) return undefined;
           throw error;
@@ -73,6 +73,6 @@ export class ReadStateService {
 }
 
 /** Role mentions count for the roles the user holds in the channel's guild (none in DMs). */
-function roleIdsOf(context: ChannelContext): readonly string[] {
+function roleIdsOf(context: ChannelAccess): readonly string[] {
   return context.guild?.member.roleIds ?? [];
 }

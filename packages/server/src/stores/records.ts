@@ -119,6 +119,12 @@ export interface ChannelRecord {
   createdAt: number;
 }
 
+/**
+ * A channel without its head (`lastSeq`, `lastMessageId`, which move with every message): what
+ * access checks and event routing read, and so what may be served from a per-node cache.
+ */
+export type ChannelDefinition = Omit<ChannelRecord, 'lastSeq' | 'lastMessageId'>;
+
 export interface MessageRecord {
   channelId: string;
   seq: number;

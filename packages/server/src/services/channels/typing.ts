@@ -5,7 +5,7 @@ import type { EventPublisher } from '../../domain/events';
 import type { PresenceStore } from '../../presence/PresenceStore';
 import type { UserRecord } from '../../stores/records';
 import { toGuildMember } from '../../wire/guilds';
-import { requirePermission, type ChannelContext } from '../AccessService';
+import { requirePermission, type ChannelAccess } from '../AccessService';
 
 /** Shorter than the ~10 s a client shows an indicator for, so a steady typer never flickers. */
 export const TYPING_REPEAT_WINDOW_MS = 5_000;
@@ -16,7 +16,7 @@ export const TYPING_REPEAT_WINDOW_MS = 5_000;
  */
 export async function announceTyping(
   deps: { events: EventPublisher; clock: Clock; presence: PresenceStore },
-  context: ChannelContext,
+  context: ChannelAccess,
   user: UserRecord,
 ): Promise<void> {
   const { channel, guild } = context;

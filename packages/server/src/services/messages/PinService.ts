@@ -1,7 +1,7 @@
 import { Permission, hasPermission, type SyncMessage } from '@concord/protocol';
 import type { MessageRecord } from '../../stores/records';
 import { toChannelPinsUpdateEvent } from '../../wire/messages';
-import { requirePermission, type ChannelContext } from '../AccessService';
+import { requirePermission, type ChannelAccess } from '../AccessService';
 import type { ServiceDeps } from '../index';
 import { channelRoute } from './eventRoute';
 import { requireLive } from './messageRules';
@@ -25,7 +25,7 @@ export class PinService {
    * its head; a `listPinned` store query would make it one read.
    */
   async list(userId: string, channelId: string): Promise<SyncMessage[]> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     if (!hasPermission(context.permissions, Permission.READ_MESSAGE_HISTORY)) return [];
     const pinned: MessageRecord[] = [];
     let beforeSeq: number | undefined;
@@ -49,7 +49,7 @@ export class PinService {
   }
 
   private async setPinned(userId: string, channelId: string, messageId: string, pinned: boolean): Promise<void> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     this.requirePinPermission(context);
     const message = requireLive(await this.deps.store.messages.get(channelId, messageId));
     if (message.pinned === pinned) return;
@@ -63,7 +63,7 @@ export class PinService {
     });
   }
 
-  private requirePinPermission(context: ChannelContext): void {
+  private requirePinPermission(context: ChannelAccess): void {
     if (context.guild === undefined) return;
     requirePermission(context.permissions, Permission.MANAGE_MESSAGES);
   }

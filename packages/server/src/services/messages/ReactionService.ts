@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors';
 import type { MessageRecord } from '../../stores/records';
 import { toMessageReactionEvent, toReactionClearEvent } from '../../wire/messages';
 import { toUser } from '../../wire/users';
-import { requirePermission, type ChannelContext } from '../AccessService';
+import { requirePermission, type ChannelAccess } from '../AccessService';
 import type { ServiceDeps } from '../index';
 import { parseReactionEmoji } from './emoji';
 import { channelRoute } from './eventRoute';
@@ -12,7 +12,7 @@ import { requireLive } from './messageRules';
 const DEFAULT_REACTION_PAGE = 25;
 
 interface Target {
-  context: ChannelContext;
+  context: ChannelAccess;
   message: MessageRecord;
   emoji: string;
 }
@@ -90,7 +90,7 @@ export class ReactionService {
 
   /** Removes every reaction of the message, or every reaction with one emoji. */
   async clear(userId: string, channelId: string, messageId: string, rawEmoji?: string): Promise<void> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     this.requireModerator(context);
     const emoji = rawEmoji === undefined ? undefined : parseReactionEmoji(rawEmoji);
     const message = requireLive(await this.deps.store.messages.get(channelId, messageId));
@@ -104,13 +104,13 @@ export class ReactionService {
   }
 
   private async target(userId: string, channelId: string, messageId: string, rawEmoji: string): Promise<Target> {
-    const context = await this.deps.access.channelContext(userId, channelId);
+    const context = await this.deps.access.channelAccess(userId, channelId);
     requirePermission(context.permissions, Permission.READ_MESSAGE_HISTORY);
     const message = requireLive(await this.deps.store.messages.get(channelId, messageId));
     return { context, message, emoji: parseReactionEmoji(rawEmoji) };
   }
 
-  private requireModerator(context: ChannelContext): void {
+  private requireModerator(context: ChannelAccess): void {
     if (context.guild === undefined) throw new DomainError(ErrorCode.CannotExecuteOnDM);
     if (!hasPermission(context.permissions, Permission.MANAGE_MESSAGES)) {
       throw new DomainError(ErrorCode.MissingPermissions);

@@ -2,7 +2,7 @@ import { Permission, hasPermission, type CreateMessageBody } from '@concord/prot
 import { fieldError } from '../../domain/errors';
 import { parseMentions } from '../../domain/mentions';
 import type { Store } from '../../stores/ports';
-import type { AccessService, ChannelContext } from '../AccessService';
+import type { AccessService, ChannelAccess } from '../AccessService';
 
 export type AllowedMentionsInput = CreateMessageBody['allowed_mentions'] | null;
 
@@ -52,7 +52,7 @@ const allows = (rule: 'all' | ReadonlySet<string>, id: string): boolean => rule 
 
 export interface MentionInput {
   /** The author's view of the channel: their permissions decide @everyone and unmentionable roles. */
-  context: ChannelContext;
+  context: ChannelAccess;
   content: string;
   policy: MentionPolicy;
   /** Author of the message being replied to, pinged when the policy allows replied-user mentions. */
@@ -93,7 +93,7 @@ export class MentionResolver {
     return { everyone, userIds, roleIds };
   }
 
-  private async usersWhoCanView(context: ChannelContext, candidates: readonly string[]): Promise<string[]> {
+  private async usersWhoCanView(context: ChannelAccess, candidates: readonly string[]): Promise<string[]> {
     if (candidates.length === 0) return [];
     const channel = context.channel;
     const existing = new Set((await this.store.users.getMany(candidates)).map((u) => u.id));

@@ -1,6 +1,6 @@
 import { ChannelType, ErrorCode, MessageType, type CreateMessageBody } from '@concord/protocol';
 import { DomainError, fieldError } from '../../domain/errors';
-import type { ChannelRecord, MessageRecord } from '../../stores/records';
+import type { ChannelDefinition, MessageRecord } from '../../stores/records';
 
 /** Discord's message flags that matter here. */
 export const MessageFlag = {
@@ -16,7 +16,7 @@ const EDITABLE_FLAGS = MessageFlag.SUPPRESS_EMBEDS;
 const TEXT_CHANNEL_TYPES: ReadonlySet<number> = new Set([ChannelType.GUILD_TEXT, ChannelType.DM, ChannelType.GROUP_DM]);
 
 /** Only text channels, DMs and group DMs hold messages; a category is 50008. */
-export function requireTextChannel(channel: ChannelRecord): void {
+export function requireTextChannel(channel: ChannelDefinition): void {
   if (!TEXT_CHANNEL_TYPES.has(channel.type)) throw new DomainError(ErrorCode.CannotSendInNonTextChannel);
 }
 
