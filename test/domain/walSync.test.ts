@@ -59,4 +59,71 @@ describe('SQLite writes are acknowledged only once the WAL is fsynced', () => {
       await store.close();
     }
   });
+
+  it('holds a message append (its batch commits outside kysely) until the fsync ends, and keeps it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-walsync-'));
+    const ids = new SnowflakeGenerator(3, systemClock);
+    const file = path.join(dir, 'concord.db');
+    const store = await openSqliteStore({ file, ids });
+    try {
+      const author = aUser(ids.next(), 'author');
+      await store.users.create(author);
+      const channelId = ids.next();
+      await store.channels.create({
+        id: channelId,
+        type: 1,
+        guildId: null,
+        name: null,
+        topic: null,
+        position: 0,
+        parentId: null,
+        nsfw: false,
+        rateLimitPerUser: 0,
+        ownerId: null,
+        icon: null,
+        overwrites: [],
+        recipientIds: [author.id],
+        lastSeq: 0,
+        lastMessageId: null,
+        createdAt: 1,
+      });
+      const prototype = await fileHandlePrototype();
+      const realSync = prototype.sync;
+      const gates: Array<() => void> = [];
+      vi.spyOn(prototype, 'sync').mockImplementation(function (this: unknown) {
+        return new Promise<void>((resolve) => gates.push(resolve)).then(() => realSync.call(this));
+      });
+      let acked = false;
+      const append = store.messages
+        .append({
+          channelId,
+          authorId: author.id,
+          content: 'durable',
+          type: 0,
+          nonce: 'n1',
+          tts: false,
+          flags: 0,
+          mentionEveryone: false,
+          mentionUserIds: [],
+          mentionRoleIds: [],
+          referenceMessageId: null,
+          referenceChannelId: null,
+          createdAt: 2,
+        })
+        .then((result) => {
+          acked = true;
+          return result;
+        });
+      await vi.waitFor(() => expect(gates).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(acked).toBe(false);
+      gates[0]!();
+      expect((await append).message.seq).toBe(1);
+      vi.restoreAllMocks();
+      expect((await store.channels.get(channelId))?.lastSeq).toBe(1);
+    } finally {
+      vi.restoreAllMocks();
+      await store.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { fromBool, fromIdList, toInt, toNullableId } from './columns';
 import { mentionRows, messageFromRow } from './messageRows';
 import type { Database } from './schema';
 import type { MessagesTable } from './schema/messages';
+import { KyselyAppendTransactions } from './AppendTransactions';
 import { SqlMessageAppender } from './SqlMessageAppender';
 import { SqlReactionQueries } from './SqlReactionQueries';
 import type { SqlStoreOptions } from './SqlStore';
@@ -24,7 +25,11 @@ export class SqlMessageStore implements MessageStore {
     private readonly db: Kysely<Database>,
     options: SqlStoreOptions,
   ) {
-    this.appender = new SqlMessageAppender(db, options.ids, options.observer);
+    this.appender = new SqlMessageAppender(
+      options.appends ?? new KyselyAppendTransactions(db),
+      options.ids,
+      options.observer,
+    );
     this.reactions = new SqlReactionQueries(db);
   }
 

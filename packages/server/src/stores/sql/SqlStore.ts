@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { IdGenerator } from '../../domain/snowflake';
 import type { Store, StoreObserver } from '../ports';
+import type { AppendTransactions } from './AppendTransactions';
 import type { Database } from './schema';
 import { SqlApplicationStore } from './SqlApplicationStore';
 import { SqlChannelStore } from './SqlChannelStore';
@@ -17,6 +18,8 @@ export interface SqlStoreOptions {
   /** Mints message ids inside the commit, so ids follow `seq` order within a channel. */
   ids: IdGenerator;
   observer?: StoreObserver;
+  /** How message appends run their statements; kysely's by default (see AppendTransactions). */
+  appends?: AppendTransactions;
 }
 
 /**

@@ -8,6 +8,7 @@ import { migrateToLatest } from '../sql/migrate';
 import type { Database as Schema } from '../sql/schema';
 import { createSqlStore } from '../sql/SqlStore';
 import { DurableSqliteDialect } from './DurableSqliteDialect';
+import { SqliteAppendTransactions } from './SqliteAppendTransactions';
 import { cachingDatabase } from './StatementCache';
 import { WalSync } from './WalSync';
 
@@ -37,7 +38,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const wal = await WalSync.open(options.file);
   const db = new Kysely<Schema>({ dialect: new DurableSqliteDialect(cachingDatabase(sqlite), wal) });
   await migrateToLatest(db);
-  return createSqlStore(db, { dialect: 'sqlite', ids: options.ids, observer: options.observer }, async () => {
+  const appends = new SqliteAppendTransactions(sqlite, db, wal);
+  return createSqlStore(db, { dialect: 'sqlite', ids: options.ids, observer: options.observer, appends }, async () => {
     await db.destroy();
     await wal.close();
   });
