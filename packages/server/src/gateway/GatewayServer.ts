@@ -120,7 +120,7 @@ export class GatewayServer {
         socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, socket));
     });
   }
 
@@ -164,10 +164,10 @@ export class GatewayServer {
     this.unsubscribeEvents();
   }
 
-  private accept(ws: WebSocket, request: IncomingMessage): void {
+  private accept(ws: WebSocket, request: IncomingMessage, socket: Duplex): void {
     const { config, clock } = this.deps;
     const url = new URL(request.url ?? '/', 'http://placeholder');
-    const link = new ClientLink(new WsConnection(ws), clock.now(), gatewayUrlFor(request, config));
+    const link = new ClientLink(new WsConnection(ws, socket), clock.now(), gatewayUrlFor(request, config));
     this.links.add(link);
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(link, data, isBinary));
     ws.on('close', (code: number) => {
