@@ -34,6 +34,14 @@ function apiOn(node: ClusterNode, user: ClusterUser): ConcordApi {
   return new ConcordApi({ baseUrl: node.baseUrl, token: user.token });
 }
 
+/** 200 when the request succeeds, else the HTTP status it failed with. */
+function statusOf(request: Promise<unknown>): Promise<number | undefined> {
+  return request.then(
+    () => 200,
+    (error: { status?: number }) => error.status,
+  );
+}
+
 /** A device pinned to `node` (REST and gateway), connected. */
 async function deviceOn(name: string, user: ClusterUser, node: ClusterNode): Promise<ClusterDevice> {
   const device = new ClusterDevice(name, user, { apiBaseUrl: node.baseUrl, firstUrl: node.gatewayUrl });
@@ -250,12 +258,7 @@ describe('per-node caches in a cluster', () => {
     const invite = await apiOn(n0, owner).createInvite(channelId, { max_age: 0 });
     await apiOn(n1, erin).acceptInvite(invite.code);
     const sendStatus = (node: ClusterNode, text: string) =>
-      apiOn(node, erin)
-        .sendMessage(channelId, { content: text })
-        .then(
-          () => 200,
-          (error: { status?: number }) => error.status,
-        );
+      statusOf(apiOn(node, erin).sendMessage(channelId, { content: text }));
     // Warm every node's access cache for erin in this guild.
     for (const node of [n0, n1, n2]) expect(await sendStatus(node, 'warm')).toBe(200);
     await apiOn(n0, owner).modifyRole(guild.id, guild.id, {
@@ -286,11 +289,6 @@ describe('per-node caches in a cluster', () => {
     const invite = await apiOn(n0, owner).createInvite(channelId, { max_age: 0 });
     await apiOn(n1, gina).acceptInvite(invite.code);
     await apiOn(n2, hal).acceptInvite(invite.code);
-    const statusOf = (promise: Promise<unknown>) =>
-      promise.then(
-        () => 200,
-        (error: { status?: number }) => error.status,
-      );
     const sendAs = (node: ClusterNode, user: ClusterUser, channel: string, text: string) =>
       statusOf(apiOn(node, user).sendMessage(channel, { content: text }));
 

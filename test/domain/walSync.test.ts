@@ -6,6 +6,8 @@ import { systemClock } from '../../packages/server/src/domain/clock';
 import { SnowflakeGenerator } from '../../packages/server/src/domain/snowflake';
 import { openSqliteStore } from '../../packages/server/src/stores/sqlite/openSqliteStore';
 import type { UserRecord } from '../../packages/server/src/stores/records';
+import { aChannel } from '../conformance/fixtures';
+import { aMessage } from '../conformance/contracts/messageFixtures';
 
 /** The FileHandle class of node:fs/promises (not exported by name). */
 async function fileHandlePrototype(): Promise<{ sync(): Promise<void> }> {
@@ -68,25 +70,9 @@ describe('SQLite writes are acknowledged only once the WAL is fsynced', () => {
     try {
       const author = aUser(ids.next(), 'author');
       await store.users.create(author);
-      const channelId = ids.next();
-      await store.channels.create({
-        id: channelId,
-        type: 1,
-        guildId: null,
-        name: null,
-        topic: null,
-        position: 0,
-        parentId: null,
-        nsfw: false,
-        rateLimitPerUser: 0,
-        ownerId: null,
-        icon: null,
-        overwrites: [],
-        recipientIds: [author.id],
-        lastSeq: 0,
-        lastMessageId: null,
-        createdAt: 1,
-      });
+      const channel = aChannel(null, { recipientIds: [author.id] });
+      await store.channels.create(channel);
+      const channelId = channel.id;
       const prototype = await fileHandlePrototype();
       const realSync = prototype.sync;
       const gates: Array<() => void> = [];
@@ -95,21 +81,7 @@ describe('SQLite writes are acknowledged only once the WAL is fsynced', () => {
       });
       let acked = false;
       const append = store.messages
-        .append({
-          channelId,
-          authorId: author.id,
-          content: 'durable',
-          type: 0,
-          nonce: 'n1',
-          tts: false,
-          flags: 0,
-          mentionEveryone: false,
-          mentionUserIds: [],
-          mentionRoleIds: [],
-          referenceMessageId: null,
-          referenceChannelId: null,
-          createdAt: 2,
-        })
+        .append(aMessage(channelId, author.id, { content: 'durable', nonce: 'n1' }))
         .then((result) => {
           acked = true;
           return result;

@@ -1,14 +1,10 @@
 import type { SessionRecord, UserRecord } from '../../stores/records';
+import { GroupedCache } from '../caching/GroupedCache';
 
 /** Who is making a request: resolved from the token on every call. */
 export interface Principal {
   user: UserRecord;
   session: SessionRecord;
-}
-
-interface Entry {
-  principal: Principal;
-  expiresAt: number;
 }
 
 /**
@@ -19,68 +15,31 @@ interface Entry {
  * could keep a revoked token working.
  */
 export class PrincipalCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly hashesByUser = new Map<string, Set<string>>();
-  /** Bumped by every invalidation: a lookup that raced with one must not be cached. */
-  private epoch = 0;
+  private readonly cache: GroupedCache<Principal>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly capacity: number,
-  ) {}
+  constructor(ttlMs: number, capacity: number) {
+    this.cache = new GroupedCache(ttlMs, capacity);
+  }
 
   get currentEpoch(): number {
-    return this.epoch;
+    return this.cache.currentEpoch;
   }
 
   get(tokenHash: string, now: number): Principal | undefined {
-    const entry = this.entries.get(tokenHash);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= now) {
-      this.remove(tokenHash, entry.principal.user.id);
-      return undefined;
-    }
-    return entry.principal;
+    return this.cache.get(tokenHash, now);
   }
 
   /** Caches what was read from the store, unless an invalidation happened since `epoch`. */
   set(tokenHash: string, principal: Principal, now: number, epoch: number): void {
-    if (epoch !== this.epoch || this.capacity === 0) return;
-    this.entries.delete(tokenHash);
-    this.entries.set(tokenHash, { principal, expiresAt: now + this.ttlMs });
-    const userId = principal.user.id;
-    let hashes = this.hashesByUser.get(userId);
-    if (hashes === undefined) {
-      hashes = new Set();
-      this.hashesByUser.set(userId, hashes);
-    }
-    hashes.add(tokenHash);
-    // Map order is insertion order: the first key is the entry cached longest ago.
-    while (this.entries.size > this.capacity) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, Entry];
-      this.remove(oldest, entry.principal.user.id);
-    }
+    this.cache.put(tokenHash, principal.user.id, principal, now, epoch);
   }
 
   /** The user's sessions or profile changed: forget every token of theirs. */
   forgetUser(userId: string): void {
-    this.epoch += 1;
-    const hashes = this.hashesByUser.get(userId);
-    if (hashes === undefined) return;
-    for (const hash of hashes) this.entries.delete(hash);
-    this.hashesByUser.delete(userId);
+    this.cache.forgetGroup(userId);
   }
 
   forgetAll(): void {
-    this.epoch += 1;
-    this.entries.clear();
-    this.hashesByUser.clear();
-  }
-
-  private remove(tokenHash: string, userId: string): void {
-    this.entries.delete(tokenHash);
-    const hashes = this.hashesByUser.get(userId);
-    hashes?.delete(tokenHash);
-    if (hashes?.size === 0) this.hashesByUser.delete(userId);
+    this.cache.forgetAll();
   }
 }
