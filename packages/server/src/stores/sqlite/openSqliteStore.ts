@@ -29,7 +29,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   fs.mkdirSync(path.dirname(options.file), { recursive: true });
   const sqlite = new Database(options.file);
   sqlite.pragma('journal_mode = WAL');
-  // NORMAL: SQLite does not fsync in COMMIT; DurableSqliteDialect awaits WalSync instead.
+  // NORMAL: SQLite does not fsync in COMMIT; DurableSqliteDialect and SqliteAppendTransactions await WalSync instead.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
