@@ -40,7 +40,8 @@ describe('benchmark harness (smoke)', () => {
           expect(step.deliveries).toBe(step.acked * ramp.recipientsPerMessage);
           expect(step.latency.p50Ms).toBeGreaterThan(0);
           expect(step.latency.p99Ms).toBeLessThan(10_000);
-          expect(step.serverCpuSeconds).toBeGreaterThan(0);
+          // Read from /proc in 10 ms clock ticks: a half-second step at smoke rates may use less than one.
+          expect(step.serverCpuSeconds).toBeGreaterThanOrEqual(0);
         }
         const storm = server.storm;
         expect(storm).not.toBeNull();
@@ -48,6 +49,8 @@ describe('benchmark harness (smoke)', () => {
         expect((storm?.resumed ?? 0) + (storm?.reidentified ?? 0)).toBe(storm?.sessions);
         expect(storm?.catchUpMs).toBeGreaterThanOrEqual(0);
       }
+      // The CPU readings do follow the server: Concord's IDENTIFYs alone take several clock ticks.
+      expect(result.concord?.idle.cpuMsPerIdentify ?? 0).toBeGreaterThan(0);
       const history = result.concord?.history;
       expect(history?.single.errors).toBe(0);
       expect(history?.single.latest.count).toBeGreaterThan(0);
