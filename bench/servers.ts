@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ensureServerBuild, SERVER_ENTRY } from '../scripts/build';
+import { ensureServerBuild, SERVER_NODE_ARGS } from '../scripts/build';
 
 export interface ServerHandle {
   name: 'concord' | 'baseline';
@@ -29,7 +29,7 @@ export interface SpawnOptions {
 export async function startConcord(dataDir: string, options: SpawnOptions): Promise<ServerHandle> {
   await ensureServerBuild();
   const child = spawnNode(
-    [...options.nodeFlags, INSPECT, '--enable-source-maps', SERVER_ENTRY],
+    [...options.nodeFlags, INSPECT, ...SERVER_NODE_ARGS],
     {
       CONCORD_PORT: '0',
       CONCORD_HOST: '127.0.0.1',

@@ -20,6 +20,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The server bundle. Its directory sits as deep as packages/server/src/http, whose relative paths it keeps. */
 export const SERVER_ENTRY = path.join(root, 'packages/server/dist/node/main.mjs');
+/** `node` arguments that run a node as `npm start` does (stack traces point at the TypeScript sources). */
+export const SERVER_NODE_ARGS: readonly string[] = ['--enable-source-maps', SERVER_ENTRY];
 
 interface Target {
   name: string;

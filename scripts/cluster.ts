@@ -10,7 +10,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureServerBuild, ensureWebBuild, SERVER_ENTRY } from './build';
+import { ensureServerBuild, ensureWebBuild, SERVER_NODE_ARGS } from './build';
 import { ensureDatabase, redactedUrl } from './cluster/database';
 import { ManagedProcess } from './cluster/ManagedProcess';
 import { writeNginxPrefix } from './cluster/nginxConfig';
@@ -54,7 +54,7 @@ function startNode(options: ClusterOptions, index: number): ManagedProcess {
   return new ManagedProcess({
     name: `node${index}`,
     command: process.execPath,
-    args: ['--enable-source-maps', SERVER_ENTRY],
+    args: [...SERVER_NODE_ARGS],
     env: nodeEnv(options, index),
     cwd: repoRoot,
     logFile: path.join(options.dir, 'logs', `node${index}.log`),

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ensureServerBuild, SERVER_ENTRY } from '../../scripts/build';
+import { ensureServerBuild, SERVER_NODE_ARGS } from '../../scripts/build';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -18,7 +18,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
  */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   await ensureServerBuild();
-  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ensureServerBuild, SERVER_ENTRY } from '../../../scripts/build';
+import { ensureServerBuild, SERVER_NODE_ARGS } from '../../../scripts/build';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const START_TIMEOUT_MS = 60_000;
@@ -54,7 +54,7 @@ export class ClusterNode {
     const log = fs.createWriteStream(this.logFile, { flags: 'a' });
     log.write(`--- ${this.name} start #${this.starts} at ${new Date().toISOString()}\n`);
     await ensureServerBuild();
-    const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
+    const child = spawn(process.execPath, [...SERVER_NODE_ARGS], {
       cwd: repoRoot,
       env: { ...process.env, ...this.env, ...extraEnv, CONCORD_PORT: String(this.port), CONCORD_HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],

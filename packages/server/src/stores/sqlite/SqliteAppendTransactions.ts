@@ -1,30 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AppendStatements, AppendTransactions, ClaimedHead, NonceKey } from '../sql/AppendTransactions';
 import type { Database } from '../sql/schema';
-import type { MessageMentionsTable, MessagesTable } from '../sql/schema/messages';
+import type { MessagesTable } from '../sql/schema/messages';
 import type { WalSync } from './WalSync';
-
-const MESSAGE_COLUMNS = [
-  'channel_id',
-  'seq',
-  'id',
-  'author_id',
-  'content',
-  'type',
-  'nonce',
-  'tts',
-  'flags',
-  'mention_everyone',
-  'mention_user_ids',
-  'mention_role_ids',
-  'reference_message_id',
-  'reference_channel_id',
-  'pinned',
-  'created_at',
-  'edited_at',
-  'deleted',
-] as const satisfies ReadonlyArray<keyof MessagesTable>;
 
 /**
  * The append statements on SQLite, run straight on better-sqlite3's prepared statements. A send's
@@ -41,6 +20,8 @@ export class SqliteAppendTransactions implements AppendTransactions {
   private readonly commit: BetterSqlite3.Statement;
   private readonly rollback: BetterSqlite3.Statement;
   private readonly statements: AppendStatements;
+  /** INSERT statements by table, prepared on first use. */
+  private readonly inserts = new Map<string, BetterSqlite3.Statement<[object]>>();
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -57,25 +38,13 @@ export class SqliteAppendTransactions implements AppendTransactions {
       'UPDATE channels SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq, last_message_id, guild_id',
     );
     const setHead = sqlite.prepare<[string, string]>('UPDATE channels SET last_message_id = ? WHERE id = ?');
-    const insertMessage = sqlite.prepare<[Insertable<MessagesTable>]>(
-      `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    );
-    const insertMention = sqlite.prepare<[Insertable<MessageMentionsTable>]>(
-      'INSERT INTO message_mentions (channel_id, target_id, seq) VALUES (@channel_id, @target_id, @seq)',
-    );
     // Promise-returning to fit the engine-neutral interface; every statement has run when it returns.
     this.statements = {
       findByNonce: (keys: readonly NonceKey[]) =>
         Promise.resolve(keys.flatMap((k) => byNonce.all(k.channelId, k.authorId, k.nonce))),
       claimSeqs: (channelId, count) => Promise.resolve(claimSeqs.get(count, channelId)),
-      insertMessages: (rows) => {
-        for (const row of rows) insertMessage.run(row);
-        return Promise.resolve();
-      },
-      insertMentions: (rows) => {
-        for (const row of rows) insertMention.run(row);
-        return Promise.resolve();
-      },
+      insertMessages: (rows) => this.insert('messages', rows),
+      insertMentions: (rows) => this.insert('message_mentions', rows),
       setHead: (channelId, lastMessageId) => {
         setHead.run(lastMessageId, channelId);
         return Promise.resolve();
@@ -103,6 +72,26 @@ export class SqliteAppendTransactions implements AppendTransactions {
     });
     await this.wal.sync();
     return result;
+  }
+
+  /**
+   * One INSERT per row, its columns those of the rows messageRows.ts builds (all alike), so the
+   * schema is not restated here. Prepared from the first row; a row missing one of its columns
+   * would fail loudly (better-sqlite3 refuses a missing named parameter).
+   */
+  private insert(table: 'messages' | 'message_mentions', rows: readonly object[]): Promise<void> {
+    const [first] = rows;
+    if (first === undefined) return Promise.resolve();
+    let statement = this.inserts.get(table);
+    if (statement === undefined) {
+      const columns = Object.keys(first);
+      statement = this.sqlite.prepare<[object]>(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+      );
+      this.inserts.set(table, statement);
+    }
+    for (const row of rows) statement.run(row);
+    return Promise.resolve();
   }
 
   /** Some errors (a full disk, say) make SQLite roll back by itself: then there is nothing to undo. */
