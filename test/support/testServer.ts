@@ -56,6 +56,7 @@ export async function startServer(
     file: path.join(dataDir, 'concord.db'),
     ids,
     observer: { commitBatch: (size) => metrics.commitBatchSize.observe(size) },
+    commitIntervalMs: config.commitIntervalMs,
   });
   // Real argon2id with small parameters: the same code path, a fraction of the CPU.
   const hasher = new Argon2PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });

@@ -43,6 +43,11 @@ export const ConfigSchema = Type.Object({
   natsPrefix: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   /** How long a crashed node's sessions (cluster mode) stay online before their presence expires. */
   presenceTtlMs: Type.Integer({ minimum: 1_000, maximum: 600_000 }),
+  /**
+   * Least time between the starts of two message-append commits: under load, sends wait up to this
+   * long to share a commit (fewer, larger transactions). 0 commits as soon as the previous is durable.
+   */
+  commitIntervalMs: Type.Integer({ minimum: 0, maximum: 100 }),
   gateway: Type.Object({
     /** HELLO's heartbeat_interval (Discord: 41250 ms). */
     heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
@@ -156,6 +161,7 @@ export function parseConfig(env: Env, overrides: ConfigOverrides = {}): Config {
     natsUrl: overrides.natsUrl ?? natsUrlFrom(env, 'CONCORD_NATS_URL'),
     natsPrefix: overrides.natsPrefix ?? (env.CONCORD_NATS_PREFIX?.trim() || 'concord'),
     presenceTtlMs: overrides.presenceTtlMs ?? intFrom(env, 'CONCORD_PRESENCE_TTL_MS', 30_000),
+    commitIntervalMs: overrides.commitIntervalMs ?? intFrom(env, 'CONCORD_COMMIT_INTERVAL_MS', 2),
     gateway: {
       heartbeatIntervalMs: intFrom(env, 'CONCORD_HEARTBEAT_INTERVAL_MS', 41_250),
       resumeWindowMs: intFrom(env, 'CONCORD_RESUME_WINDOW_MS', 180_000),

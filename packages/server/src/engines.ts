@@ -69,10 +69,16 @@ export async function openEngines(config: Config, logger: FastifyBaseLogger, met
       ids,
       onConnectionError: (err) => logger.warn({ err }, 'a pooled database connection failed'),
       observer,
+      commitIntervalMs: config.commitIntervalMs,
     });
   } else {
     const { openSqliteStore } = await import('./stores/sqlite/openSqliteStore');
-    store = await openSqliteStore({ file: path.join(config.dataDir, 'concord.db'), ids, observer });
+    store = await openSqliteStore({
+      file: path.join(config.dataDir, 'concord.db'),
+      ids,
+      observer,
+      commitIntervalMs: config.commitIntervalMs,
+    });
   }
   logger.info(
     {

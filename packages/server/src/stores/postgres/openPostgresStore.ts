@@ -19,6 +19,8 @@ export interface PostgresStoreOptions {
    */
   onConnectionError?: (error: Error) => void;
   observer?: StoreObserver;
+  /** Least time between the starts of two message-append commits (see GroupCommitter). */
+  commitIntervalMs?: number;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -70,7 +72,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.destroy();
     throw error;
   }
-  return createSqlStore(db, { dialect: 'postgres', ids: options.ids, observer: options.observer }, async () => {
-    await db.destroy();
-  });
+  return createSqlStore(
+    db,
+    { dialect: 'postgres', ids: options.ids, observer: options.observer, commitIntervalMs: options.commitIntervalMs },
+    async () => {
+      await db.destroy();
+    },
+  );
 }

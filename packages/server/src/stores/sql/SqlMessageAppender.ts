@@ -43,15 +43,12 @@ export class SqlMessageAppender {
   constructor(
     private readonly transactions: AppendTransactions,
     private readonly ids: IdGenerator,
-    observer?: StoreObserver,
-    maxBatch?: number,
+    options: { observer?: StoreObserver; commitIntervalMs?: number } = {},
   ) {
-    this.committer = new GroupCommitter(
-      (items) => this.commitBatch(items),
-      maxBatch,
-      undefined,
-      (size) => observer?.commitBatch(size),
-    );
+    this.committer = new GroupCommitter((items) => this.commitBatch(items), {
+      minIntervalMs: options.commitIntervalMs,
+      onBatch: (size) => options.observer?.commitBatch(size),
+    });
   }
 
   async append(message: NewMessage): Promise<AppendResult> {

@@ -25,11 +25,10 @@ export class SqlMessageStore implements MessageStore {
     private readonly db: Kysely<Database>,
     options: SqlStoreOptions,
   ) {
-    this.appender = new SqlMessageAppender(
-      options.appends ?? new KyselyAppendTransactions(db),
-      options.ids,
-      options.observer,
-    );
+    this.appender = new SqlMessageAppender(options.appends ?? new KyselyAppendTransactions(db), options.ids, {
+      observer: options.observer,
+      commitIntervalMs: options.commitIntervalMs,
+    });
     this.reactions = new SqlReactionQueries(db);
   }
 

@@ -18,6 +18,8 @@ export interface SqlStoreOptions {
   /** Mints message ids inside the commit, so ids follow `seq` order within a channel. */
   ids: IdGenerator;
   observer?: StoreObserver;
+  /** Least time between the starts of two message-append commits (see GroupCommitter); 0 by default. */
+  commitIntervalMs?: number;
   /** How message appends run their statements; kysely's by default (see AppendTransactions). */
   appends?: AppendTransactions;
 }

@@ -17,6 +17,8 @@ export interface SqliteStoreOptions {
   file: string;
   ids: IdGenerator;
   observer?: StoreObserver;
+  /** Least time between the starts of two message-append commits (see GroupCommitter). */
+  commitIntervalMs?: number;
 }
 
 /**
@@ -39,8 +41,18 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const db = new Kysely<Schema>({ dialect: new DurableSqliteDialect(cachingDatabase(sqlite), wal) });
   await migrateToLatest(db);
   const appends = new SqliteAppendTransactions(sqlite, db, wal);
-  return createSqlStore(db, { dialect: 'sqlite', ids: options.ids, observer: options.observer, appends }, async () => {
-    await db.destroy();
-    await wal.close();
-  });
+  return createSqlStore(
+    db,
+    {
+      dialect: 'sqlite',
+      ids: options.ids,
+      observer: options.observer,
+      commitIntervalMs: options.commitIntervalMs,
+      appends,
+    },
+    async () => {
+      await db.destroy();
+      await wal.close();
+    },
+  );
 }
