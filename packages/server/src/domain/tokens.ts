@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * Tokens look like Discord's (`base64url(user id).secret`) so tools that read the user id from a
@@ -9,6 +9,7 @@ export function mintToken(userId: string): string {
   return `${Buffer.from(userId).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
 }
 
+/** One-shot `crypto.hash`: a third of `createHash`'s cost, which made a Hash object per request. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
