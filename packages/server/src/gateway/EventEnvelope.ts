@@ -20,6 +20,21 @@ export function encodeEnvelope(header: EnvelopeHeader, dataJson: string): string
   return `${JSON.stringify(header)}\n${dataJson}`;
 }
 
+const ID_PREFIX = '{"id":"';
+
+/**
+ * The envelope's id without decoding it, when it is where encodeEnvelope puts it (first, and made
+ * of characters JSON leaves as they are); undefined otherwise. A node hears a DM's event once per
+ * local recipient: the copies after the first are dropped by id before any parsing.
+ */
+export function peekEnvelopeId(payload: string): string | undefined {
+  if (!payload.startsWith(ID_PREFIX)) return undefined;
+  const end = payload.indexOf('"', ID_PREFIX.length);
+  if (end < 0) return undefined;
+  const id = payload.slice(ID_PREFIX.length, end);
+  return id.includes('\\') ? undefined : id;
+}
+
 /** Undefined for anything malformed: the bus is not trusted to carry only our own messages. */
 export function decodeEnvelope(payload: string): Envelope | undefined {
   const newline = payload.indexOf('\n');

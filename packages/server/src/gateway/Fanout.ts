@@ -1,7 +1,7 @@
 import { GatewayCloseCode, GatewayIntent, type GatewayGuild } from '@concord/protocol';
 import type { Metrics } from '../metrics/Metrics';
 import { dispatchPrefix } from './Connection';
-import { decodeEnvelope, type Envelope } from './EventEnvelope';
+import { decodeEnvelope, peekEnvelopeId, type Envelope } from './EventEnvelope';
 import type { GatewaySession } from './GatewaySession';
 import type { GuildView } from './GuildView';
 import type { GuildViews } from './GuildViews';
@@ -51,6 +51,8 @@ export class Fanout {
   ) {}
 
   onBusMessage(payload: string): void {
+    const id = peekEnvelopeId(payload);
+    if (id !== undefined && this.recent.has(id)) return;
     const envelope = decodeEnvelope(payload);
     if (envelope === undefined || this.seen(envelope.header.id)) return;
     this.metrics.eventsReceived.inc();
