@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
+import { PrefixSlabs } from './PrefixSlabs';
 
 /**
  * One client socket, as the session sees it. Keeping `ws` behind this port lets the session logic be
@@ -92,14 +93,9 @@ export function writeTextFrameHeader(target: Buffer, length: number): void {
   }
 }
 
-/**
- * Builds the shared prefix of a dispatch frame; `dataJson` is used as is. Allocated outside Node's
- * 8 KB Buffer pool: resume buffers keep prefixes for minutes, and a pooled slice would keep its
- * whole slab alive with it.
- */
+const prefixSlabs = new PrefixSlabs();
+
+/** Builds the shared prefix of a dispatch frame; `dataJson` is used as is (see PrefixSlabs for where it lives). */
 export function dispatchPrefix(type: string, dataJson: string): Buffer {
-  const text = `{"op":0,"t":${JSON.stringify(type)},"d":${dataJson},"s":`;
-  const prefix = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  prefix.write(text);
-  return prefix;
+  return prefixSlabs.encode(`{"op":0,"t":${JSON.stringify(type)},"d":${dataJson},"s":`);
 }
