@@ -11,6 +11,8 @@ export class Device {
   readonly received = new Map<string, number[]>();
   readonly client: GatewayClient;
   private readonly sockets: WebSocket[] = [];
+  /** While set, the device's reconnects fail as they would with no network. */
+  private networkDown = false;
 
   constructor(
     readonly name: string,
@@ -18,9 +20,11 @@ export class Device {
     user: TestUser,
   ) {
     const sockets = this.sockets;
+    const isDown = (): boolean => this.networkDown;
     class CuttableWebSocket extends WebSocket {
       constructor(url: string) {
-        super(url);
+        // Port 9 (discard) on loopback: nothing listens, so the connection is refused at once.
+        super(isDown() ? 'ws://127.0.0.1:9/' : url);
         sockets.push(this);
       }
     }
@@ -44,9 +48,18 @@ export class Device {
     await this.client.connect();
   }
 
-  /** Drops the TCP connection without a close frame, as a lost network does. */
-  cutNetwork(): void {
+  /**
+   * Drops the TCP connection without a close frame, as a lost network does. With `keepDown`, the
+   * device's reconnects keep failing until `restoreNetwork()`, so what happens meanwhile cannot race
+   * its return.
+   */
+  cutNetwork(options: { keepDown?: boolean } = {}): void {
+    this.networkDown = options.keepDown === true;
     this.sockets.at(-1)?.terminate();
+  }
+
+  restoreNetwork(): void {
+    this.networkDown = false;
   }
 
   seqs(channelId: string): number[] {

@@ -115,9 +115,11 @@ describe('multi-device sync', () => {
     phone.client.on('ready', () => (identified += 1));
     const before = await sendBurst(s, 2, 'before');
     for (const [channelId, head] of Object.entries(before)) await phone.waitForSeq(channelId, head);
-    phone.cutNetwork();
-    // More dispatches than the resume buffer holds: RESUME must fail and the fallback take over.
+    // Kept away until the burst is acknowledged: more dispatches than the resume buffer holds are
+    // sent to its session meanwhile, so RESUME must fail and the fallback take over.
+    phone.cutNetwork({ keepDown: true });
     const heads = await sendBurst(s, 20, 'overflow');
+    phone.restoreNetwork();
     for (const [channelId, head] of Object.entries(heads)) {
       await phone.waitForSeq(channelId, head);
       expect(phone.seqs(channelId), channelId).toEqual(contiguous(s.startSeq[channelId]! + 1, head));
