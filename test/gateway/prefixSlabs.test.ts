@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dispatchPrefix } from '../../packages/server/src/gateway/Connection';
 import { PrefixSlabs } from '../../packages/server/src/gateway/PrefixSlabs';
 
 describe('PrefixSlabs', () => {
@@ -32,5 +33,14 @@ describe('PrefixSlabs', () => {
     expect(large.toString()).toBe('L'.repeat(17));
     expect(large.buffer).not.toBe(small.buffer);
     expect(slabs.encode('t').buffer).toBe(small.buffer);
+  });
+
+  it('is where dispatch prefixes come from: consecutive small prefixes share one slab', () => {
+    const a = dispatchPrefix('MESSAGE_CREATE', '{"content":"a"}');
+    const b = dispatchPrefix('MESSAGE_CREATE', '{"content":"b"}');
+    expect(b.toString()).toBe('{"op":0,"t":"MESSAGE_CREATE","d":{"content":"b"},"s":');
+    // Unless a slab ran out exactly between them, which a third prefix then shows.
+    const c = dispatchPrefix('MESSAGE_CREATE', '{"content":"c"}');
+    expect(a.buffer === b.buffer || b.buffer === c.buffer).toBe(true);
   });
 });

@@ -40,14 +40,16 @@ export class GroupCommitter<Item, Result> {
   private readonly maxBatch: number;
   private readonly maxPending: number;
   private readonly minIntervalMs: number;
+  private readonly onBatch: ((size: number) => void) | undefined;
 
   constructor(
     private readonly commitBatch: (items: Item[]) => Promise<Result[]>,
-    private readonly options: GroupCommitterOptions = {},
+    options: GroupCommitterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
     this.maxPending = options.maxPending ?? 20_000;
     this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.onBatch = options.onBatch;
   }
 
   submit(item: Item): Promise<Result> {
@@ -83,7 +85,7 @@ export class GroupCommitter<Item, Result> {
       this.lastStart = performance.now();
       try {
         const results = await this.commitBatch(batch.map((entry) => entry.item));
-        this.options.onBatch?.(batch.length);
+        this.onBatch?.(batch.length);
         batch.forEach((entry, i) => entry.resolve(results[i] as Result));
       } catch (error) {
         for (const entry of batch) entry.reject(error);
